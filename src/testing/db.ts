@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Db } from '../adapters/db/db.ts';
 import { openPglite } from '../adapters/db/db.pglite.ts';
 import { openPostgres } from '../adapters/db/db.pg.ts';
