@@ -1,0 +1,92 @@
+/**
+ * The composition root: the one place that reads configuration, builds every adapter and wires
+ * them into the use-cases. Nothing else constructs clients.
+ */
+import { resolve } from 'node:path';
+import type { Config } from './config/schema.ts';
+import type { AppDeps } from './app/deps.ts';
+import type { Db } from './adapters/db/db.ts';
+import { openPglite } from './adapters/db/db.pglite.ts';
+import { openPostgres } from './adapters/db/db.pg.ts';
+import { migrate } from './adapters/db/migrate.ts';
+import { createLogger, type Logger } from './adapters/log.ts';
+import { buildHttpServer } from './adapters/http/server.ts';
+import { systemClock, type Clock } from './domain/clock.ts';
+import { BatonError, toBatonError } from './domain/errors.ts';
+
+export interface Baton extends AppDeps {
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** Opens the configured database (server when DATABASE_URL is set, else embedded PGlite) and migrates it. */
+export async function openDatabase(config: Config, logger: Logger): Promise<Db> {
+  let db: Db;
+  if (config.DATABASE_URL) {
+    try {
+      db = await openPostgres(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
+    } catch (e) {
+      throw new BatonError('DATABASE_UNREACHABLE', `cannot connect to DATABASE_URL: ${toBatonError(e).message}. Check that the server runs and the URL is right, or unset DATABASE_URL to use the embedded database.`, { fault: 'user', cause: e });
+    }
+  } else {
+    const dir = resolve(config.BATON_DATA_DIR);
+    try {
+      db = await openPglite(dir);
+    } catch (e) {
+      throw new BatonError('DATABASE_UNREACHABLE', `cannot open the embedded database in ${dir}: ${toBatonError(e).message}. Is another Baton process using it? The embedded database allows one process at a time; set BATON_DATA_DIR to another directory or use DATABASE_URL.`, { fault: 'user', cause: e });
+    }
+  }
+  const { applied } = await migrate(db);
+  if (applied.length) logger.info({ applied, backend: db.kind }, 'database migrated');
+  return db;
+}
+
+/** Builds Baton's dependencies for a command or the service. */
+export async function openBaton(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<Baton> {
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, logPii: config.BATON_LOG_PII });
+  const db = await openDatabase(config, logger);
+  return {
+    config,
+    db,
+    logger,
+    clock: options.clock ?? systemClock,
+    close: () => db.close(),
+  };
+}
+
+export interface RunningService {
+  baton: Baton;
+  /** The address the HTTP server listens on, e.g. http://127.0.0.1:3000 */
+  url: string;
+  stop(reason?: string): Promise<void>;
+}
+
+/** Starts the long-running service: database, HTTP server, and (in later issues) workers. */
+export async function startService(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<RunningService> {
+  const baton = await openBaton(config, options);
+  const http = await buildHttpServer(baton, config);
+  let url: string;
+  try {
+    url = await http.listen({ host: config.HOST, port: config.PORT });
+  } catch (e) {
+    await baton.close();
+    const err = toBatonError(e);
+    if ((e as { code?: string }).code === 'EADDRINUSE') {
+      throw new BatonError('PORT_IN_USE', `port ${config.PORT} on ${config.HOST} is already in use; set PORT to a free port`, { fault: 'user', cause: e });
+    }
+    throw err;
+  }
+  baton.logger.info({ url, backend: baton.db.kind }, 'baton service listening');
+  let stopping: Promise<void> | undefined;
+  return {
+    baton,
+    url,
+    stop: (reason = 'stop') =>
+      (stopping ??= (async () => {
+        baton.logger.info({ reason }, 'baton service stopping');
+        await http.close();
+        await baton.close();
+        baton.logger.info('baton service stopped');
+      })()),
+  };
+}
