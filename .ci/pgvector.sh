@@ -94,8 +94,12 @@ build() {
   command -v gcc >/dev/null || pkgs+=(gcc)
   command -v dpkg-source >/dev/null || pkgs+=(dpkg-dev)
   t0=$SECONDS
-  quiet "apt-get update" apt-get -q update
-  quiet "apt-get install ${pkgs[*]}" apt-get -q -y --no-install-recommends install "${pkgs[@]}"
+  quiet "apt-get update" apt-get -q -o DPkg::Lock::Timeout=300 update
+  # The dev package may upgrade the server packages to its minor version: keep existing config
+  # files without asking, and wait for the dpkg lock rather than fail if another apt is running.
+  quiet "apt-get install ${pkgs[*]}" apt-get -q -y --no-install-recommends \
+    -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+    install "${pkgs[@]}"
   [ -f "$("$PG_CONFIG" --pgxs)" ] || die "PGXS makefile not found after installing postgresql-server-dev-${PG_MAJOR}"
   log "installed ${pkgs[*]} ($((SECONDS - t0)) s)"
 
