@@ -54,10 +54,13 @@ export async function buildHttpServer(deps: AppDeps, config: Config): Promise<Fa
     closing = true;
   });
   // Requests already running when close() starts finish normally; new ones on kept-alive connections are turned away.
-  app.addHook('onRequest', async (_request, reply) => {
-    if (!closing) return;
-    reply.header('connection', 'close');
-    throw new HttpError(503, 'SHUTTING_DOWN', 'the service is shutting down; retry in a moment', { 'retry-after': '5' });
+  app.addHook('onRequest', async () => {
+    if (closing) throw new HttpError(503, 'SHUTTING_DOWN', 'the service is shutting down; retry in a moment', { 'retry-after': '5' });
+  });
+  // Node's server.close() reaps only the connections idle at that moment; one that finishes a request
+  // later would be kept alive (up to keepAliveTimeout, 72 s) and hold close() open, unless told to end.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
 
   const guard = createApiGuard(config.BATON_API_KEY);
