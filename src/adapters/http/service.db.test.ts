@@ -75,15 +75,17 @@ describe('on a real socket', () => {
   it('answers a request Node cannot parse with the same JSON error shape', async () => {
     const { app } = await setup();
     const url = new URL(await listen(app));
-    const raw = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(url.port), url.hostname, () => socket.write('GARBAGE / HTTP/1.1\r\n\r\n'));
-      let text = '';
-      socket.on('data', (c) => (text += c.toString()));
-      socket.on('close', () => resolve(text));
-      socket.on('error', reject);
-    });
-    expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request/);
-    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+    const send = (text: string) =>
+      new Promise<{ head: string; body: unknown }>((resolve, reject) => {
+        const socket = connect(Number(url.port), url.hostname, () => socket.write(text));
+        let raw = '';
+        socket.on('data', (c) => (raw += c.toString()));
+        socket.on('close', () => resolve({ head: raw.slice(0, raw.indexOf('\r\n')), body: JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) }));
+        socket.on('error', reject);
+      });
+    expect(await send('GARBAGE / HTTP/1.1\r\n\r\n')).toEqual({ head: 'HTTP/1.1 400 Bad Request', body: { error: { code: 'BAD_REQUEST', message: expect.any(String) } } });
+    const huge = await send(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(huge).toEqual({ head: 'HTTP/1.1 431 Request Header Fields Too Large', body: { error: { code: 'HEADERS_TOO_LARGE', message: expect.any(String) } } });
   });
 
   it('lets an in-flight request finish on close, then stops', async () => {

@@ -80,7 +80,10 @@ export async function leadRoutes(app: FastifyInstance, { deps, metrics, guard, b
     const answer = key
       ? await runIdempotent(deps, { scope: POST_SCOPE, key, requestHash: requestHash(request.body) }, run, (e) => errorResponse(e, request.id, bodyLimit))
       : { ...(await run()), replayed: false };
-    if (answer.replayed) reply.header('idempotent-replayed', 'true');
+    if (answer.replayed) {
+      reply.header('idempotent-replayed', 'true');
+      request.errorCode = errorCodeOf(answer.body);
+    }
     const leadId = leadIdOf(answer.body);
     if (leadId) {
       request.leadId = leadId;
@@ -105,4 +108,10 @@ function leadIdOf(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null || !('lead' in body)) return undefined;
   const lead = (body as { lead: unknown }).lead;
   return typeof lead === 'object' && lead !== null && 'id' in lead && typeof lead.id === 'string' ? lead.id : undefined;
+}
+
+function errorCodeOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return undefined;
+  const error = (body as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
