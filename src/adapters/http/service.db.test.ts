@@ -16,10 +16,13 @@ afterEach(async () => {
 
 async function setup(wrap: (db: Db) => Db = (db) => db, overrides: Parameters<typeof testConfig>[0] = {}) {
   const deps = await createTestDeps();
-  cleanup.push(() => deps.close());
+  // Closing twice is an error on the pg pool: a test that closes the database early shares this one close.
+  let closed: Promise<void> | undefined;
+  const closeDb = () => (closed ??= deps.close());
+  cleanup.push(closeDb);
   const app = await buildHttpServer({ ...deps, db: wrap(deps.db) }, testConfig({ BATON_MAX_BODY_BYTES: 4096, ...overrides }));
   cleanup.push(() => app.close());
-  return { deps, app };
+  return { deps, app, closeDb };
 }
 
 async function listen(app: FastifyInstance): Promise<string> {
@@ -28,9 +31,9 @@ async function listen(app: FastifyInstance): Promise<string> {
 
 describe('probes', () => {
   it('/healthz answers without the database; /readyz answers 200 while it works and 503 once it is closed', async () => {
-    const { deps, app } = await setup();
+    const { app, closeDb } = await setup();
     expect((await app.inject({ url: '/readyz' })).json()).toEqual({ status: 'ready' });
-    await deps.db.close();
+    await closeDb();
     const res = await app.inject({ url: '/readyz' });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toEqual({ error: { code: 'NOT_READY', message: 'the database does not answer' } });
