@@ -53,7 +53,10 @@ class PgDb implements Db {
     await this.pool.query(sql);
   }
 
-  async close(): Promise<void> {
-    await this.pool.end();
+  private closing: Promise<void> | undefined;
+
+  /** Idempotent: a second call waits for the first. */
+  close(): Promise<void> {
+    return (this.closing ??= this.pool.end());
   }
 }
