@@ -1,0 +1,142 @@
+import { ValidationError } from '../errors.ts';
+import { extractAuthority } from './extract/authority.ts';
+import { extractBudget } from './extract/budget.ts';
+import { parseIsoDate } from './extract/calendar.ts';
+import { classifyIntent } from './extract/intent.ts';
+import { extractNeed } from './extract/need.ts';
+import { findReferral } from './extract/referral.ts';
+import { extractTimeline } from './extract/timeline.ts';
+import { findOptOut } from './extract/unsubscribe.ts';
+import { stripInjections } from './injection.ts';
+import { isMql } from './mql.ts';
+import { separateOwnWords } from './own-words.ts';
+import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from './policy.ts';
+import { scoreLead } from './score.ts';
+import { looksChinese, makeSentences, type Sentence } from './text.ts';
+import { QualifyInput, type Bant, type Qualification, type QualificationEngine } from './types.ts';
+import { verifyBant } from './verify.ts';
+
+/** Bumped whenever a rule changes, so stored qualifications say which rules produced them. */
+export const OFFLINE_ENGINE_VERSION = '0.1.0';
+
+const UNKNOWN_BANT: Bant = {
+  budget: { status: 'unknown' },
+  authority: { status: 'unknown' },
+  need: { status: 'unknown' },
+  timeline: { status: 'unknown' },
+};
+
+interface Analysis {
+  readonly replySentences: Sentence[];
+  readonly allSentences: Sentence[];
+  readonly ownText: string;
+  readonly signature: string;
+  readonly leadThread: string[];
+  readonly injected: boolean;
+}
+
+function analyse(input: QualifyInput): Analysis {
+  const own = separateOwnWords(input.reply, input.lead?.name);
+  const body = stripInjections(own.body);
+  const replySentences = makeSentences(body.cleaned, 'reply', 0);
+  const signatureSentences = makeSentences(own.signature, 'signature', replySentences.length);
+  let order = replySentences.length + signatureSentences.length;
+  const threadSentences: Sentence[] = [];
+  const leadThread: string[] = [];
+  let injected = body.spans.length > 0;
+  // Newest lead message first: a later statement outranks an earlier one.
+  for (const msg of [...(input.thread ?? [])].reverse()) {
+    if (msg.from !== 'lead') continue;
+    leadThread.push(msg.text);
+    const t = separateOwnWords(msg.text, input.lead?.name);
+    const clean = stripInjections(t.body);
+    injected ||= clean.spans.length > 0;
+    const ss = makeSentences(clean.cleaned, 'thread', order);
+    order += ss.length;
+    threadSentences.push(...ss);
+  }
+  return {
+    replySentences,
+    allSentences: [...replySentences, ...signatureSentences, ...threadSentences],
+    ownText: own.signature ? `${own.body}\n${own.signature}` : own.body,
+    signature: own.signature,
+    leadThread,
+    injected,
+  };
+}
+
+/** The offline qualification, synchronous and pure: same input, same output. */
+export function qualifyOffline(raw: QualifyInput, policy: ScoringPolicy = DEFAULT_SCORING_POLICY): Qualification {
+  const parsed = QualifyInput.safeParse(raw);
+  if (!parsed.success) throw new ValidationError(`invalid qualification input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const input = parsed.data;
+  const lang = input.lang ?? (looksChinese(input.reply) ? 'zh' : 'en');
+  const ref = parseIsoDate(input.date);
+  const a = analyse(input);
+  const flags: string[] = [];
+  if (a.injected) flags.push('prompt_injection');
+
+  const ctx = { lang, country: input.lead?.country } as const;
+  const budget = extractBudget(a.allSentences, ctx);
+  const need = extractNeed(a.allSentences);
+  const timeline = extractTimeline(a.allSentences, ref);
+  const referral = findReferral(a.replySentences, input.lead);
+  const decision = classifyIntent({
+    raw: input.reply,
+    ownText: a.ownText,
+    sentences: a.replySentences,
+    optOut: findOptOut(a.replySentences),
+    referral,
+    hasPositiveBant: [budget, need, timeline].some((c) => c.status === 'met'),
+  });
+  const intent = decision.intent;
+
+  let bant: Bant;
+  if (intent === 'bounce') {
+    bant = UNKNOWN_BANT;
+  } else if (intent === 'out_of_office') {
+    // An absence notice says nothing about buying; only the record's title still speaks.
+    bant = { ...UNKNOWN_BANT, authority: extractAuthority([], input.lead, '') };
+  } else {
+    let authority = extractAuthority(a.allSentences, input.lead, a.signature);
+    if (intent === 'referral' && referral?.strong && authority.status !== 'not_met') {
+      // Pointing us to someone else as the right contact says the writer is not the one who decides.
+      authority = { evidence: referral.sentence.text, status: 'not_met', ...(input.lead?.title ? { role: input.lead.title } : {}) };
+    }
+    bant = { budget, authority, need, timeline };
+  }
+
+  const verified = verifyBant(bant, { ownWords: a.ownText, leadThread: a.leadThread, lead: input.lead });
+  for (const d of verified.dropped) flags.push(`evidence_dropped:${d}`);
+  bant = verified.bant;
+
+  const mql = isMql(intent, bant, { minMet: policy.mql.min_met, blockingIntents: policy.mql.blocking_intents });
+  const { score, reasons } = scoreLead(intent, bant, input.lead, policy);
+  if (decision.confidence < 0.5) flags.push('low_confidence');
+  const q: Qualification = {
+    intent,
+    bant,
+    mql,
+    score,
+    reasons,
+    confidence: decision.confidence,
+    flags,
+    engine: { name: 'offline', version: OFFLINE_ENGINE_VERSION, model: null, prompt_version: null },
+  };
+  if (intent === 'referral' && referral && (referral.referral.name || referral.referral.email)) q.referral = referral.referral;
+  return q;
+}
+
+/** The offline engine behind the QualificationEngine interface. */
+export class OfflineEngine implements QualificationEngine {
+  readonly name = 'offline';
+  constructor(private readonly policy: ScoringPolicy = DEFAULT_SCORING_POLICY) {}
+
+  qualify(input: QualifyInput): Promise<Qualification> {
+    try {
+      return Promise.resolve(qualifyOffline(input, this.policy));
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+}

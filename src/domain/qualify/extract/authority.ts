@@ -1,0 +1,74 @@
+import type { AuthorityCriterion, LeadRecord } from '../types.ts';
+import type { Sentence } from '../text.ts';
+
+// Titles that decide or sign for a purchase (FORMAT.md: owner, founder, C-level, VP, head or director).
+const DECISION_TITLE_EN =
+  /\b(?:owner|co-?owner|founder|co-?founder|proprietor|ceo|cto|cfo|coo|cio|cmo|cro|cpo|cso|ciso|chro|cdo|cco|cxo|chief\b[\w\s&,-]{0,40}\bofficer|chief|president|vice[- ]president|s?vp|evp|avp|head\s+of|head,|\bhead\b|director|managing\s+partner|partner|general\s+manager|\bgm\b|managing\s+director|\bmd\b|principal|chair(?:man|woman|person)?|board member|executive director|superintendent|administrator of|commissioner|dean)\b/i;
+const DECISION_TITLE_ZH =
+  /董事长|董事|总经理|总裁|副总裁|首席|创始人|联合创始人|合伙人|老板|负责人|总监|主任|副总|总经|厂长|院长|校长|局长|处长|部长|店长|老总|掌柜|CEO|CTO|CFO|COO|CIO|VP/i;
+// Assistants and coordinators work for the decider; they are not the decider.
+const NOT_DECIDER =
+  /\b(?:assistant to|executive assistant|personal assistant|\bea to\b|\bpa to\b|secretary|intern|coordinator|office of the|associate to|aide|trainee|analyst|specialist|representative|\brep\b)\b|助理|秘书|实习|专员|文员/i;
+
+export function isDecisionTitle(title: string): boolean {
+  if (NOT_DECIDER.test(title)) return false;
+  return DECISION_TITLE_EN.test(title) || DECISION_TITLE_ZH.test(title);
+}
+
+// The writer says they decide.
+const SELF_DECIDES: readonly RegExp[] = [
+  /\bi\s+(?:sign|signs)\s+off\b|\bi(?:'m| am)\s+(?:the\s+)?(?:one\s+who\s+)?(?:final\s+)?(?:decision[- ]?maker|decider|budget holder|approver|signatory|one signing|buyer)\b/,
+  /\bi\s+(?:make|own|hold|have|control|handle)\s+(?:the\s+|all\s+|final\s+|these\s+|this\s+|that\s+)*(?:final\s+)?(?:call|decision|decisions|say|sign-?off|budget|purchasing decisions|buying decisions|authority)\b/,
+  /\b(?:it's|it is|that's|that is|this is|the decision is|final say is)\s+(?:my|entirely my|ultimately my)\s+(?:call|decision|budget)\b|\b(?:decision|call|budget|sign-?off) (?:is|rests|sits|lies) with me\b|\bup to me\b(?!\s*(?:alone|only)\b.*not)/,
+  /\bi\s+(?:can|could|will|'ll|am able to|'m able to|am authorized to|'m authorized to|get to)\s+(?:approve|sign|authorize|authorise|green-?light|make the (?:call|decision)|decide|sign off|sign the)\b/,
+  /\bi\s+(?:decide|approve|authorize|authorise|green-?light)\b|\bmy (?:team's |department's )?budget\b|\bi(?:'m| am) (?:authorized|authorised|empowered) to\b|\bi have (?:full |final )?(?:authority|sign-?off|signing authority)\b/,
+  /\bas (?:the |our )?(?:owner|founder|ceo|cfo|coo|cto|cio|president|vp|head of [\w ]{2,30}|director of [\w ]{2,30}|managing director|general manager)\b/,
+  /我说了算|我(?:这边|这里|自己)?(?:可以|能|就能|就可以|来)?拍板|我(?:来|可以|能)?(?:定|决定)(?:就行|就好|就可以)?$|我(?:可以|能|来)(?:决定|定)|我有(?:最终)?决定权|我(?:负责|管)(?:这块|这个|采购|审批|预算)|由我(?:来)?(?:决定|负责|拍板|定)|我签字就行|我批就行|我审批|我是(?:负责人|老板|决策人|拍板的)|我就是(?:负责人|老板|决策人)|预算在我(?:这|手里)|我(?:这边)?可以直接(?:定|签|批)/,
+];
+
+// The writer says someone else decides, or that they cannot.
+const OTHER_DECIDES: readonly RegExp[] = [
+  /\bnot (?:my|entirely my|really my|solely my) (?:call|decision|budget|department|area)\b|\bnot up to me\b|\bout of my hands\b|\babove my pay ?grade\b/,
+  /\bi(?:'m| am)\s+not\s+(?:the|a|really the)?\s*(?:final\s+)?(?:decision[- ]?maker|decider|right person|best person|right contact|person (?:who|to)|one (?:who|to)|budget holder|buyer|approver)/,
+  /\bi\s+(?:don't|do not|can't|cannot|won't)\s+(?:make|have|own|control|sign|approve|decide|authorize)\s*(?:the|these|this|that|any|final|purchasing|buying)?\s*(?:call|decision|decisions|say|sign-?off|budget|purchase|authority|on this)?\b/,
+  /\b(?:i(?:'d| would| will|'ll)?|we(?:'d| would| will|'ll)?)\s+(?:need|have|has)\s+to\s+(?:run (?:it|this|that) (?:by|past)|check with|get (?:approval|sign-?off|buy-?in|the ok|the go-ahead|a yes) from|ask|loop in|consult|clear (?:it|this) with|get (?:it|this) approved by|escalate (?:it|this) to|present (?:it|this) to|pitch (?:it|this) to|convince)\s+(?:my|our|the)\s+(?:boss|manager|cfo|ceo|coo|cto|cio|vp|director|head|leadership|team lead|management|finance|procurement|owner|founder|board|president|gm|committee|partners?|superior|supervisor|exec\w*|c-suite)/,
+  /\b(?:my|our|the)\s+(?:boss|manager|cfo|ceo|coo|cto|cio|vp|director|owner|founder|leadership|management|board|committee|procurement|finance|president|gm|partners?|head of [\w ]{2,30}|exec\w*|c-suite|it department|legal)(?:\s+[\w&,'-]+){0,4}?\s+(?:decides|will decide|would decide|makes the (?:call|decision|final decision)|has (?:the )?final say|signs off|approves|will approve|owns (?:the )?(?:decision|budget|call)|holds the budget|controls the budget|need to approve|needs to approve|has to approve|must approve|would have to approve|makes (?:these|those|all|the) (?:decisions|calls)|is the decision[- ]?maker)\b/,
+  /\bthe (?:final )?(?:decision|call|sign-?off|budget)\s+(?:sits|rests|lies|is|will be)\s+with\s+(?!me\b)/,
+  /\b(?:he|she|they)\s+(?:makes?|owns?|holds?|controls?|signs?)\s+(?:the\s+|all\s+|these\s+|off\s+on\s+)?(?:final\s+)?(?:decisions?|calls?|budget|purchasing|buying|tooling decisions|sign-?off)\b|\bmakes the (?:\w+ )?decisions\b|\bowns (?:the|our|this) [\w -]{2,40}(?:project|budget|decision|program|initiative|process|area)\b[^.]{0,20}\bnot me\b|\bnot me\b/,
+  /\b(?:decision[- ]?maker|decider|budget holder|approver) (?:is|would be|will be)\b(?! me\b)/,
+  /\b(?:needs?|requires?|subject to|pending) (?:approval|sign-?off|sign off) (?:from|by)\b|\bwould need (?:approval|sign-?off)\b/,
+  /我做不了主|我说了不算|我定不了|我决定不了|不是我(?:能|来|说了算)?(?:决定|定|拍板)|我没有(?:决定权|权限|审批权)|(?:需要|要|得|必须)(?:跟|和|向|找|请|给|请示|报给)?(?:我们)?(?:的)?(?:老板|领导|上级|上面|总经理|副总|总监|主管|经理|老总|集团|董事会|财务|采购部|公司|运营副总|[\u4e00-\u9fff]{0,4}总)(?:汇报|审批|批准|同意|拍板|决定|签字|点头|过目|请示|商量|确认)|(?:老板|领导|上级|上面|老总|集团|委员会|小组|董事会|总经理|副总|[\u4e00-\u9fff]{1,6}(?:总|总监|部|领导小组))(?:来)?(?:拍板|决定|定夺|说了算)|最后(?:由|要由|得由|还是由)?.{0,12}(?:来定|来决定|拍板|决定|定)|最终(?:要|得|还是)?(?:由)?.{0,14}(?:来定|来决定|拍板|决定|定)|不归我(?:们)?[a-z0-9\u4e00-\u9fff]{0,6}(?:管|负责)|决策权(?:在|归)|我(?:只是|只)?(?:负责)?(?:收集|了解|初步了解|调研|打听)|我不负责|不是我负责|我(?:这边)?只能(?:提|建议|推荐)/,
+];
+
+/**
+ * Authority: what the writer says about deciding wins; otherwise a decision-making title in the lead
+ * record, or in the lead's own signature when the record has none.
+ */
+export function extractAuthority(sentences: readonly Sentence[], lead: LeadRecord | undefined, signature: string): AuthorityCriterion {
+  const spoken = sentences.filter((s) => s.source !== 'signature');
+  const denied = spoken.find((s) => OTHER_DECIDES.some((p) => p.test(s.norm)));
+  const claimed = spoken.find((s) => SELF_DECIDES.some((p) => p.test(s.norm)));
+  const title = lead?.title?.trim();
+  const titleDecides = title ? isDecisionTitle(title) : false;
+
+  // The newest statement wins when the writer both claims and denies (thread then reply).
+  if (denied && (!claimed || denied.order <= claimed.order)) {
+    return { evidence: denied.text, status: 'not_met', ...(title ? { role: title } : {}) };
+  }
+  if (claimed) return { evidence: claimed.text, status: 'met', ...(title ? { role: title } : {}) };
+  if (title && titleDecides) return { evidence: title, status: 'met', role: title };
+  const sigTitle = signatureTitle(signature);
+  if (!titleDecides && sigTitle) return { evidence: sigTitle, status: 'met', role: sigTitle };
+  return { status: 'unknown' };
+}
+
+/** A decision-making title written in the lead's signature, e.g. "VP Operations | Kessler Cold Storage". */
+function signatureTitle(signature: string): string | null {
+  for (const line of signature.split('\n')) {
+    for (const part of line.split(/\s*[|,，｜/]\s*|\s+-\s+|\s+–\s+/)) {
+      const p = part.trim();
+      if (p.length >= 2 && p.length <= 60 && isDecisionTitle(p) && !/@|\d{3}/.test(p)) return p;
+    }
+  }
+  return null;
+}

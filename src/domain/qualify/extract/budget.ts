@@ -1,0 +1,77 @@
+import type { BudgetCriterion } from '../types.ts';
+import type { Sentence } from '../text.ts';
+import { findMoney, type MoneyContext, type MoneyMention } from './money.ts';
+
+// Around a figure: words that make it the lead's own budget or spend.
+const OWN_BUDGET =
+  /budget|set aside|earmark|allocat|approv|signed off|sign off|spend|spent|invest|looking at|range|ballpark|up to|\bcap\b|ceiling|limit|\bmax|no more than|at most|under|below|less than|can (?:do|go|afford|stretch|pay|justify)|willing to (?:pay|spend)|plan(?:ned)? (?:to spend|for)|capex|opex|\bfunds?\b|funding|\bhave\b|we've got|we got|reserved|pay(?:ing)?|\bpaid\b|around|about|roughly|approximately|预算|批了|批下来|拨|投入|花|经费|资金|能接受|可以接受|左右|以内|之内|不超过|最多|上限|准备|打算|大概|大约|控制在/;
+// Words that make it someone else's price: our quote read back, a competitor, a cost of the problem.
+const NOT_OURS =
+  /\b(?:your|you|you're|you've)\b[^.]{0,30}\b(?:price|pricing|quote|quoted|rate|fee|cost|charge|plan|proposal|offer|number|ask)|\bquoted?\b|list price|\bper (?:seat|user|robot|unit|license|room)\b|is more than|more than we|too (?:much|expensive|high|steep|pricey)|over (?:our )?budget|exceeds|above (?:our|what)|out of (?:our )?(?:price )?range|competitor|they charge|other vendor|another vendor|\brevenue|\barr\b|\braised\b|\bvaluation|\bsalary|\bsalaries|sav(?:e|es|ing|ings)|\blos(?:e|es|ing|t)\b|costs? us|wast|\bfines?\b|penalt|报价|你们(?:的)?(?:价格|报价|收费)|价格太|太贵|贵了|超出|超过预算|对方|竞品|他们家|营收|收入|融资|估值|损失|浪费|罚款|工资|节省|省下/;
+const NEGATED_HAVE = /\b(?:don't|do not|doesn't|does not|didn't|haven't|have not|hasn't|no|not)\s+(?:have|got|get|had)?\b[^.]{0,12}$|没有|没/;
+
+const NO_BUDGET: readonly RegExp[] = [
+  /\b(?:no|zero|not any|not much|little)\s+(?:real\s+)?(?:budget|funds|funding|money|cash)\b/,
+  /\b(?:don't|do not|doesn't|does not|didn't|haven't|have not|hasn't|won't|will not)\s+(?:have|get|got)?\s*(?:a|any|the|much)?\s*(?:real\s+)?(?:budget|funds|funding|money)\b/,
+  /\b(?:budget|spend|spending|funding|purchasing|procurement)\w*\s+(?:is|are|has been|have been|was|got|'s|remains?)?\s*(?:completely\s+|totally\s+|fully\s+)?(?:frozen|cut|slashed|gone|spent|exhausted|used up|zeroed|on hold|paused|locked|allocated elsewhere|tapped out)/,
+  /\b(?:spending|budget|hiring|purchasing|procurement|cost)\s+freeze\b|\bfreeze on (?:spend|spending|new purchases|purchases|budgets?)\b/,
+  /\b(?:can't|cannot|can not|couldn't|could not|unable to|not able to)\s+(?:afford|justify|fund|spend|pay for|stretch to)\b/,
+  /\bbudget\w*\s+(?:isn't|is not|hasn't been|has not been|wasn't|was not|won't be|will not be|aren't)\s+(?:approved|allocated|set|available|there|assigned|confirmed)/,
+  /\bnot in (?:the|our|this year's|this year|our current) budget\b|\bnothing (?:left )?in the budget\b|\bout of budget\b|\bbudget (?:is|was) (?:already )?(?:used|gone|allocated)\b|\bno room in (?:the|our) budget\b/,
+  /\b(?:too expensive for us|beyond our means|not something we can afford)\b/,
+  /没有(?:这笔|这块|这个|相关|专门的|额外的|多余的)?预算|没预算|无预算|暂无预算|预算(?:已经|都)?(?:冻结|用完|花完|砍了|取消|没了|不够|不足|没批|还没批|还没下来|没下来|被砍|清零)|预算冻结|冻结预算|买不起|负担不起|没钱|资金紧张|经费不足|不在预算内|预算外|没有经费|拿不出/,
+];
+
+const HAS_BUDGET: readonly RegExp[] = [
+  /\bbudget\w*\s+(?:is|has been|was|'s|got|are|have been)?\s*(?:already\s+|now\s+|fully\s+)?(?:approved|allocated|signed off|set aside|secured|confirmed|in place|available|there|earmarked|reserved|locked in|ring-?fenced|sorted)/,
+  /\b(?:we|i|they)\s*(?:'ve|have|'ve got|have got|got|do have)\s+(?:a\s+|the\s+|some\s+|dedicated\s+|approved\s+)*(?:budget|funding|funds|money)\b/,
+  /\b(?:approved|allocated|secured|earmarked|set aside|dedicated|reserved)\s+(?:a\s+|the\s+|some\s+)?(?:budget|funding|funds|money)\b/,
+  /\bbudget(?:ed)?\s+for\s+(?:this|it|a|the|an)\b|\bhave budget\b|\bthere(?: is|'s) budget\b|\bhas budget\b/,
+  /\b(?:funding|money|budget|cost|price)\s+(?:is|isn't|is not|'s|won't be)\s+(?:not\s+)?(?:an issue|a problem|a concern|an obstacle)\b/,
+  /\b(?:in|within) (?:the|our|this year's) budget\b|\bcovered (?:in|by) (?:our|the|this year's) budget\b/,
+  /有预算|预算(?:已经|已|都)?(?:批了|批下来|到位|充足|够|没问题|不是问题|定了|申请下来|申请好了|审批通过|通过了|已批|有了)|预算充足|钱不是问题|资金(?:已经)?到位|经费(?:已经)?到位|已经立项|专项预算/,
+];
+
+interface Scored {
+  readonly sentence: Sentence;
+  readonly mention: MoneyMention;
+  readonly score: number;
+}
+
+function scoreMention(s: Sentence, m: MoneyMention): number {
+  const left = s.norm.slice(Math.max(0, m.start - 60), m.start);
+  const right = s.norm.slice(m.end, m.end + 45);
+  const near = left.slice(-30) + ' ' + right.slice(0, 35);
+  let score = m.explicitCurrency ? 0.5 : 0.25;
+  if (OWN_BUDGET.test(left + ' ' + right)) score += 2;
+  if (NOT_OURS.test(near) || NOT_OURS.test(left.slice(-45))) score -= 3;
+  if (NEGATED_HAVE.test(left.slice(-25))) score -= 3;
+  return score;
+}
+
+/** Budget from the lead's words: a stated figure or range, an allocation, or its absence. */
+export function extractBudget(sentences: readonly Sentence[], ctx: MoneyContext): BudgetCriterion {
+  const usable = sentences.filter((s) => s.source !== 'signature');
+  const scored: Scored[] = [];
+  for (const s of usable) {
+    for (const m of findMoney(s.text, ctx)) scored.push({ sentence: s, mention: m, score: scoreMention(s, m) });
+  }
+  scored.sort((a, b) => b.score - a.score || a.sentence.order - b.sentence.order);
+  const best = scored[0];
+  const negative = usable.find((s) => NO_BUDGET.some((p) => p.test(s.norm)));
+  if (best && best.score >= 2 && best.sentence !== negative) return fromMention(best);
+  if (negative) return { evidence: negative.text, status: 'not_met' };
+  const allocated = usable.find((s) => !s.isQuestion && HAS_BUDGET.some((p) => p.test(s.norm)));
+  if (allocated) return { evidence: allocated.text, status: 'met' };
+  if (best && best.score > 0) return fromMention(best);
+  return { status: 'unknown' };
+}
+
+function fromMention(b: Scored): BudgetCriterion {
+  const out: BudgetCriterion = { evidence: b.sentence.text, status: 'met' };
+  if (b.mention.amount !== null) {
+    out.amount = b.mention.amount;
+    if (b.mention.currency) out.currency = b.mention.currency;
+  }
+  return out;
+}

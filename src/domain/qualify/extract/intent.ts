@@ -1,0 +1,96 @@
+import type { Intent } from '../types.ts';
+import type { Sentence } from '../text.ts';
+import { isOutOfOffice } from './auto-reply.ts';
+import { isBounce } from './bounce.ts';
+import { ACK_ONLY, DECLINE, INTEREST, NOT_NOW, PUSHBACK, QUESTION } from './intent-lexicon.ts';
+import type { ReferralFinding } from './referral.ts';
+
+export interface IntentDecision {
+  readonly intent: Intent;
+  /** 0..1; low when no phrase family decided and a fallback was used. */
+  readonly confidence: number;
+  /** Which rule decided, for flags and debugging. */
+  readonly rule: string;
+}
+
+export interface IntentInput {
+  /** The raw reply, for delivery notices whose useful part looks like quoted text. */
+  readonly raw: string;
+  /** The lead's own words and signature of this message, for auto-replies. */
+  readonly ownText: string;
+  /** Sentences of this reply only (not the thread), injections removed. */
+  readonly sentences: readonly Sentence[];
+  readonly optOut: Sentence | null;
+  readonly referral: ReferralFinding | null;
+  /** Whether the lead stated budget, need or timeline: a plain statement of those reads as interest. */
+  readonly hasPositiveBant: boolean;
+}
+
+// Remove negated interest ("not interested", "don't want to") so the interest families do not fire on it.
+const NEGATED_INTEREST =
+  /\b(?:not|n't|never|no longer|nor)\s+(?:\w+\s+){0,2}?(?:interested|keen|intrigued|want|like|looking|need|ready)\b[^.,;]*|\bno interest\b|\buninterested\b|不感兴趣|没(?:有)?兴趣|不想|不要/g;
+
+function count(sentences: readonly Sentence[], patterns: readonly RegExp[], clean = false): Sentence[] {
+  return sentences.filter((s) => {
+    const text = clean ? s.norm.replace(NEGATED_INTEREST, ' ') : s.norm;
+    return patterns.some((p) => p.test(text));
+  });
+}
+
+// Yes/no capability questions ("do you offer a free trial?") mention trials and demos without asking for one.
+const CAPABILITY_QUESTION = /^(?:and |also |so )?(?:does|do|is|are|can|could)\s+(?:you|it|your|the|roomwise|this|they|there)\b/;
+// Interest families 0-4 and 6-8 are concrete asks; family 5 (bare nouns: demo, trial) needs support.
+const WEAK_INTEREST_INDEX = 5;
+
+function interestSentences(sentences: readonly Sentence[]): { strong: Sentence[]; weak: Sentence[] } {
+  const strong: Sentence[] = [];
+  const weak: Sentence[] = [];
+  for (const s of sentences) {
+    const text = s.norm.replace(NEGATED_INTEREST, ' ');
+    const hits = INTEREST.map((p, i) => (p.test(text) ? i : -1)).filter((i) => i >= 0);
+    if (hits.length === 0) continue;
+    const onlyWeak = hits.every((i) => i === WEAK_INTEREST_INDEX);
+    if (onlyWeak || (s.isQuestion && CAPABILITY_QUESTION.test(s.norm) && !/\b(?:set up|schedule|book|send|show)\b/.test(s.norm))) weak.push(s);
+    else strong.push(s);
+  }
+  return { strong, weak };
+}
+
+/**
+ * Decide the intent. Automatic messages first (bounce, absence), then explicit requests (opt-out,
+ * referral), then timing, declines, pushback, interest and questions, in that order of precedence.
+ */
+export function classifyIntent(input: IntentInput): IntentDecision {
+  if (isBounce(input.raw)) return { intent: 'bounce', confidence: 0.95, rule: 'bounce' };
+  if (isOutOfOffice(input.ownText)) return { intent: 'out_of_office', confidence: 0.9, rule: 'auto_reply' };
+  if (input.optOut) return { intent: 'unsubscribe', confidence: 0.9, rule: 'opt_out' };
+
+  const s = input.sentences;
+  const interest = interestSentences(s);
+  const notNow = count(s, NOT_NOW);
+  const decline = count(s, DECLINE);
+  const push = count(s, PUSHBACK);
+  const questions = s.filter((x) => x.isQuestion || QUESTION.some((p) => p.test(x.norm)));
+
+  if (input.referral?.strong) return { intent: 'referral', confidence: 0.85, rule: 'referral' };
+  if (input.referral && interest.strong.length === 0 && notNow.length === 0 && decline.length === 0) {
+    return { intent: 'referral', confidence: 0.6, rule: 'referral_copy' };
+  }
+  if (notNow.length > 0) return { intent: 'not_now', confidence: 0.8, rule: 'not_now' };
+  if (decline.length > 0) {
+    const staysOpen = questions.length > 0 || s.some((x) => /\bunless\b|\bif you (?:can|could)\b|\bonly if\b|除非|如果(?:你们)?能/.test(x.norm));
+    if (push.length > 0 && staysOpen) return { intent: 'objection', confidence: 0.65, rule: 'decline_with_pushback' };
+    return { intent: 'not_interested', confidence: 0.8, rule: 'decline' };
+  }
+  if (push.length > 0) return { intent: 'objection', confidence: 0.7, rule: 'pushback' };
+  if (interest.strong.length > 0) return { intent: 'interested', confidence: 0.8, rule: 'interest' };
+  if (questions.length > 0) {
+    return interest.weak.length > 0 && questions.every((q) => !interest.weak.includes(q))
+      ? { intent: 'interested', confidence: 0.55, rule: 'interest_weak' }
+      : { intent: 'question', confidence: 0.75, rule: 'question' };
+  }
+  if (interest.weak.length > 0) return { intent: 'interested', confidence: 0.6, rule: 'interest_weak' };
+  if (s.length > 0 && s.every((x) => ACK_ONLY.test(x.norm))) return { intent: 'question', confidence: 0.3, rule: 'ack' };
+  if (input.hasPositiveBant) return { intent: 'interested', confidence: 0.45, rule: 'bant_fallback' };
+  return { intent: 'question', confidence: 0.3, rule: 'fallback' };
+}

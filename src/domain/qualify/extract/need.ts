@@ -1,0 +1,55 @@
+import type { NeedCriterion } from '../types.ts';
+import type { Sentence } from '../text.ts';
+
+// Satisfied, covered elsewhere, or no need: need is not met.
+const NO_NEED_STRONG: readonly RegExp[] = [
+  /\b(?:don't|do not|doesn't|does not|won't|wouldn't|didn't)\s+(?:really\s+|currently\s+|actually\s+|even\s+)?(?:need|require|have (?:a |any )?(?:need|use|requirement))\b(?!\s+to\s+(?:be|talk|meet|chat|hear|discuss))/,
+  /\bno\s+(?:real\s+|current\s+|immediate\s+|actual\s+|further\s+)?(?:need|use|requirement|demand)\b(?!\s+to\s+(?:follow|reply|respond|call|contact|send|reach|apologi|worry))/,
+  /\b(?:happy|satisfied|content|fine|good|all set|set|sorted|covered|pleased)\s+with\s+(?:what we have|what we've got|our\s|the current|the existing|how things|the tool|the system|the vendor|our current|our existing|\w+ (?:for now|at the moment))/,
+  /\b(?:covers|handles|does|gives us|meets)\s+(?:everything|all(?: of)? (?:what|that)?|exactly what)\s*(?:we|i)\s+(?:need|want|require)/,
+  /\b(?:current|existing|our)\s+[\w -]{0,30}\b(?:works|is working|does the job|covers it|is fine|is enough|is sufficient)\b/,
+  /\b(?:signed|went|go|going|gone|chose|selected|decided to go|committed|contracted)\s+with\s+(?:another|a different|an?other|a competing|a competitor|one of your competitors|[A-Z]?\w+ instead)\b|\bsigned with (?:another|a different) (?:vendor|provider|company|supplier)\b|\bpicked (?:another|a different) (?:vendor|provider|solution)\b/,
+  /\bbuilt (?:our own|it in-house|something in-house|an? [\w -]{0,30}(?:in-house|internally|ourselves))|\bwe (?:handle|do|manage) (?:it|this|that) (?:in-house|internally)\b/,
+  /\bnot (?:a|an) (?:problem|issue|priority|pain(?: point)?|need|requirement) for us\b|\bnot something we need\b|\bno use for\b|\bdon't see (?:a|the|any) need\b|\b(?:not|isn't) relevant (?:to|for) us\b|\bdoesn't apply to us\b|\bwe(?:'re| are) too small (?:for|to need)\b|\bnot (?:a|an) fit for (?:what we|our needs)\b/,
+  /(?:不|没|无)(?:太)?(?:需要|需求)|用不上|用不着|没必要|没有必要|暂无需求|没有这(?:个|方面的)?需求|没这个需要|完全够用|够用了|够用|已经(?:有了|在用|上了|买了|选了|签了|采购了|定了|部署了|有一套|有系统|有供应商)|挺好用|很好用|用得挺好|用得很好|满足(?:需求|我们的需求|现在的需求)|自己开发|自研|不存在这个问题|不是痛点|目前挺好|没什么问题|不考虑换|不打算换/,
+];
+
+// Pain, goal or use case in the lead's words.
+const PAIN: readonly RegExp[] = [
+  /\bkeeps?\s+(?:on\s+)?(?:\w+ing)\b|\bkept\s+\w+ing\b/,
+  /\b(?:can't|cannot|can not|couldn't|unable to|struggl\w*|hard to|difficult to|impossible to|failing to|no way to|tough to|trouble)\s+(?:\w+\s+){0,3}?(?:keep up|keep track|hire|find|track|scale|manage|handle|see|close|staff|cope|meet|fill|process|reconcile|schedule|book|match|recruit|retain|train|onboard|collect|chase|reach|get (?:people|staff|enough|visibility|through)|enforce|monitor|report|audit|stay)/,
+  /\b(?:mess|messy|chaos|chaotic|painful|pain point|pain|nightmare|headache|bottleneck\w*|backlog|manual(?:ly)?|by hand|spreadsheets?|excel|paper-?based|paper forms|on paper|error-prone|errors|mistakes|too slow|delays?|delayed|slipping|overtime|wasting|wasted|costly|tedious|frustrat\w+|broken|outdated|legacy|doesn't scale|not scaling|falling behind|behind schedule|double-?book\w*|re-?key\w*|keyed in|chasing|no visibility|lack of visibility|blind spots?|compliance (?:risk|gap|issue)s?|audit (?:finding|issue|risk)s?|understaffed|short-?staffed|shortage|overwhelmed|drowning|piling up|forever|walking in on|too much time|inefficien\w+|clunky|cumbersome|unreliable|outgrown|outgrowing|stuck|no-?shows?|bounce around|scattered|fragmented|siloed|lose track|lost track|fall through the cracks|dropped balls?)\b/,
+  /\btakes?\s+(?:us\s+|them\s+|our team\s+)?(?:about\s+|around\s+|roughly\s+|up to\s+|over\s+)?(?:\d+|a|an|two|three|four|five|several|many|multiple|hours|days|weeks)\s*(?:full\s+)?(?:hours?|days?|weeks?|minutes?)\b/,
+  /麻烦|很乱|太乱|混乱|一团糟|乱七八糟|太慢|很慢|效率(?:太|很|比较)?低|低效|人工|手工|手动|全靠|纸质|加班|不够用|人手(?:严重)?不足|(?:严重)?不足|跟不上|招不到|容易出错|经常出错|出错|错漏|头疼|头痛|很难|难以|困难|浪费|耽误|来回|重复(?:劳动|录入)|对不上|丢失|管理不过来|顶不住|吃不消|忙不过来|繁琐|痛点|问题(?:很|比较|太)?(?:多|严重|突出)|效率|卡脖子|瓶颈|排课很乱|催|拖/,
+];
+
+const GOAL: readonly RegExp[] = [
+  /\b(?:we|i|our team|the team|our company|our org(?:anization)?)\s+(?:really\s+|urgently\s+|badly\s+|definitely\s+|still\s+|also\s+|now\s+|currently\s+|just\s+)?(?:need|needs|require|must|have to|want to|would like to|'d like to|are looking (?:for|to|at)|'re looking (?:for|to|at)|are trying to|'re trying to|plan to|are planning to|'re planning to|are aiming to|'re aiming to|aim to|hope to|are hoping to|are evaluating|'re evaluating|are replacing|'re replacing|are adding|'re adding|are scaling|'re scaling|are growing|'re growing|are opening|'re opening|are moving|'re moving|are rolling out|'re rolling out|are migrating|'re migrating|are consolidating|'re consolidating|are expanding|'re expanding|are hiring|'re hiring|are in the market|'re in the market|are shopping|'re shopping|are searching|'re searching|are exploring|'re exploring)\b(?!\s+(?:to\s+)?(?:talk|chat|meet|know|check|think|discuss|see (?:a|the|your|how|if|whether|what|it|them|some)|review|understand|confirm|run it|ask|loop|decide|get approval|consult|learn more|hear|set up a call|schedule|book|remove|unsubscribe|stop|be removed|pass|wait|hold|revisit|circle|reconnect|touch base|clarify|make sure|be clear|be honest|let you know|reply|respond|sign off|get back|your|the (?:soc|report|pricing|price|quote|info|details|documentation|docs|contract|proposal|paperwork)|a (?:quote|proposal|call|demo|meeting|copy)|more (?:info|information|details)|pricing|some (?:info|time)|time|approval|sign-?off|to check|to talk|to think))/,
+  /\b(?:our|the)\s+(?:goal|objective|aim|target|priority|plan|idea|mandate)\s+(?:is|for this year is|this year is)\s+(?:to|getting|having|a|an)\b|\bso (?:that )?(?:we|our team|staff|people) (?:can|could|stop|don't|no longer)\b|\bwe(?:'re| are) (?:adding|opening|launching|building|moving|expanding|hiring|growing|scaling|consolidating|replacing|migrating|switching)\b/,
+  /\bfor (?:our|~|about|around|roughly|all|the)?\s*~?\d[\d,]*\s*\+?\s*(?:staff|employees|people|users|reps|nurses|drivers|rooms|locations|sites|stores|clinics|warehouses|agents|technicians|engineers|students|learners|contractors|field staff|employees)\b/,
+  /\b(?:and|but|so|still|also|really|urgently|badly|definitely|will)\s+need\s+(?!to\s+(?:talk|chat|meet|know|check|think|discuss|review|ask|confirm|run|get approval|consult|loop))(?:\w+\s+){0,3}?(?:live|in place|running|up and running|by|before|for|to)\b|\bwith\s+~?\d[\d,]*\s+(?:rooms|locations|sites|stores|clinics|warehouses|staff|employees|users|reps|drivers|nurses)\b|\bin the market for\b|\blooking for (?:a|an|something|software|a tool|a platform|a solution|a way)\b|\bwe need (?:a|an|something|better|more|to)\b/,
+  /(?:我们|公司|我司|这边|目前|现在)?(?:很|确实|急|迫切)?(?:需要|需求|想要|想找|在找|在选|打算上|计划上|准备上|要上|想上|想做|要做)(?!跟|和|向|请示|汇报|确认|考虑|时间|研究|商量|讨论|了解|问|看看|评估|你们|您|贵司|发|联系|一下)/,
+  /希望(?:能|可以|尽快|把|实现|做到|解决|提高|提升|降低|减少|统一|打通)|想(?:把|实现|解决|提高|提升|降低|减少|统一|打通)|解决|提升|提高|降低|减少|自动化|线上化|数字化|打通|统一管理|替换掉|换掉/,
+];
+
+// Sentence forms that mention "need" but ask for information, not state a pain.
+const INFO_ONLY = /^(?:i|we) (?:just )?need (?:your|the|a copy|more|some|to know|to see|to check|to confirm|to understand|to talk)/;
+
+function hit(patterns: readonly RegExp[], s: Sentence): boolean {
+  return patterns.some((p) => p.test(s.norm));
+}
+
+/** Need from the lead's words: a concrete pain, goal or use case, or a statement that there is none. */
+export function extractNeed(sentences: readonly Sentence[]): NeedCriterion {
+  const spoken = sentences.filter((s) => s.source !== 'signature');
+  const noNeed = spoken.find((s) => hit(NO_NEED_STRONG, s));
+  const pain = spoken.find((s) => hit(PAIN, s));
+  const goal = spoken.find((s) => !s.isQuestion && !INFO_ONLY.test(s.norm) && hit(GOAL, s));
+  const met = pain ?? goal;
+  // A stated pain outweighs "we already have X" only when it comes after it (the tool is the pain).
+  if (noNeed && (!met || noNeed.order <= met.order || (pain === undefined && goal !== undefined))) {
+    return { evidence: noNeed.text, status: 'not_met' };
+  }
+  if (met) return { evidence: met.text, status: 'met' };
+  return { status: 'unknown' };
+}

@@ -1,0 +1,70 @@
+import type { TimelineCriterion } from '../types.ts';
+import type { Sentence } from '../text.ts';
+import { daysBetween } from './calendar.ts';
+import { findHorizons, type Horizon } from './horizons.ts';
+
+/** Horizons over this many days from the reply date do not meet the timeline criterion (FORMAT.md). */
+export const TIMELINE_MAX_DAYS = 180;
+
+// Words that make a time expression a purchase or go-live horizon; strong ones survive a nearby "call".
+const STRONG =
+  /\b(?:live|go[- ]live|launch\w*|roll(?:ing|ed)?[- ]?out|deploy\w*|implement\w*|install\w*|purchas\w*|buy\w*|procure\w*|sign(?:ed|ing)? (?:a |the )?(?:contract|deal|po)|decid\w*|decision|select\w*|choos\w*|onboard\w*|migrat\w*|switch\w*|replac\w*|cut ?over|in place|up and running|operational|rfp|tender|move into|moving into|go with a vendor|pick a vendor)\b|上线|采购|购买|买|部署|落地|选型|签约|签合同|实施|投入使用|切换|替换|招标|投产|立项|用上|用起来|跑起来/;
+const WEAK =
+  /\b(?:running|picking|ready|deadline|target\w*|aim\w*|need\w*|must|has to|have to|have (?:it|them|something|robots|a|the|this|everything)|get (?:it|this|something|them) (?:in|done|set|live|running)|using|automat\w*|opening|open(?:s)? (?:in|on)|pilot\w*|trial|evaluat\w*|shortlist\w*|start\w*|kick[- ]?off|begin|plan(?:ning|s)? to|looking to|hoping to|want\w*|expect\w*|intend\w*|thinking|timeline|timeframe|time frame|budget cycle|fiscal year|purchased|project|initiative)\b|启动|定下来|决定|引入|导入|推行|完成|搞定|开始|需要|希望|计划|打算|争取|目标|要求|必须|之前要|前要|换掉|换成|评估|试点|试用|到位/;
+const BUDGET = /\b(?:budget\w*|set aside|allocat\w*|earmark\w*|spend\w*|funds?|funding|approved|capex|opex)\b|预算|资金|经费|拨款/;
+const CONTACT =
+  /\b(?:call|calls|meet|meeting|demo|chat|talk|speak|catch up|connect|reach(?:ing)? out|circle back|check back|check in|follow(?:ing)? up|ping|contact|get back|touch base|reconnect|revisit|visit|calendar|schedule|slot|availab\w*|free|email me|send|show|walk ?through|presentation|back in the office|back from|return\w*|out of (?:the )?office|vacation|holiday|leave|travel\w*|conference|offsite|busy|swamped|hear from|come back|get in touch|reach me|try me|remind me|in touch|talk again|catch up)\b|联系|聊|沟通|演示|会议|开会|见面|拜访|回来|回复|休假|放假|假期|出差|约|电话|再说|再谈|交流|介绍|忙|上门|看看|碰一下|找我/;
+const PAST = /\b(?:last|ago|ran|did|was|were|had|went|bought|evaluated|tested|tried|chose|selected|already|previously|earlier this)\b|去年|上个月|上周|上季度|已经|之前已/;
+const NO_PLANS =
+  /\b(?:no (?:plans?|timeline|time ?frame|immediate plans?|current plans?)|not (?:planning|looking|going) to (?:buy|purchase|change|switch|invest|replace|add|move)|not in the market|not (?:buying|purchasing) anything|nothing new gets (?:purchased|bought)|no (?:purchases?|new tools?|new software|new vendors?) (?:this|until|before)|on hold indefinitely|indefinitely|not on (?:our|the) (?:roadmap|radar))\b|没有(?:采购|上线|购买|引入)?计划|暂无(?:采购)?计划|暂时没有(?:这个|相关|采购)?计划|还没有时间表|没有时间表|没有时间安排|无限期|不在计划内|没排上日程/;
+
+interface Candidate {
+  readonly sentence: Sentence;
+  readonly horizon: Horizon;
+  readonly strength: number;
+}
+
+/** The clause around a horizon: its sentence cut at commas and "but". */
+function clauseAround(s: string, start: number, end: number): string {
+  const left = s.slice(0, start);
+  const right = s.slice(end);
+  const l = Math.max(...[',', ';', ' but ', ' and ', '，', '；', '但', '不过', '并且'].map((sep) => left.lastIndexOf(sep)));
+  const rIdx = right.search(/[,;，；]|\bbut\b|\band\b|但|不过|并且/);
+  return s.slice(l < 0 ? 0 : l, rIdx < 0 ? s.length : end + rIdx);
+}
+
+function strengthOf(clause: string, horizon: Horizon, ref: Date): number {
+  if (horizon.date && horizon.date < ref) return 0;
+  const contact = CONTACT.test(clause);
+  if (PAST.test(clause) && !/\b(?:will|want|plan|need|expect)\b|要|计划|希望/.test(clause)) return 0;
+  if (STRONG.test(clause)) return contact ? 2 : 3;
+  if (WEAK.test(clause) && !contact) return 2;
+  // A bare "this year" next to a budget is about which budget, not when they buy.
+  if (BUDGET.test(clause) && !contact && horizon.granularity !== 'year') return 1;
+  return 0;
+}
+
+/** Timeline from the lead's words: a purchase or go-live horizon resolved against the reply date. */
+export function extractTimeline(sentences: readonly Sentence[], ref: Date): TimelineCriterion {
+  const candidates: Candidate[] = [];
+  for (const s of sentences) {
+    if (s.source === 'signature') continue;
+    for (const h of findHorizons(s.norm, ref)) {
+      const strength = strengthOf(clauseAround(s.norm, h.start, h.end), h, ref);
+      if (strength > 0) candidates.push({ sentence: s, horizon: h, strength });
+    }
+  }
+  // Strongest purchase wording first, then the newest words (the reply before older thread messages).
+  candidates.sort((a, b) => b.strength - a.strength || a.sentence.order - b.sentence.order || a.horizon.start - b.horizon.start);
+  const best = candidates[0];
+  if (best) {
+    const { horizon, sentence } = best;
+    if (horizon.asap || horizon.date === null) return { evidence: sentence.text, status: 'met' };
+    const days = Math.max(0, daysBetween(ref, horizon.date));
+    return { evidence: sentence.text, status: days <= TIMELINE_MAX_DAYS ? 'met' : 'not_met', within_days: days };
+  }
+  for (const s of sentences) {
+    if (s.source !== 'signature' && NO_PLANS.test(s.norm)) return { evidence: s.text, status: 'not_met' };
+  }
+  return { status: 'unknown' };
+}
