@@ -16,6 +16,11 @@ export interface UpsertOutcome {
   email: string;
   leadId: string;
   created: boolean;
+  /**
+   * The lead already had this very touch (same channel, source, detail and time), so no second source
+   * row was added: a repeat of one delivery, such as the same person twice in one imported file.
+   */
+  repeatTouch: boolean;
 }
 
 const FIELD_COLUMNS = [
@@ -74,21 +79,35 @@ export async function upsertLeads(q: Queryable, rows: readonly LeadUpsert[], tou
     at,
   ];
   const { rows: out } = await q.query<{ id: string; email: string; created: boolean }>(UPSERT_SQL, params);
+  const detail = JSON.stringify(touch.detail ?? {});
+  const repeats = await findRepeatTouches(q, out.filter((r) => !r.created).map((r) => r.id), touch, detail, at);
+  const touched = repeats.size === 0 ? out : out.filter((r) => !repeats.has(r.id));
   await q.query(
     `INSERT INTO lead_sources (lead_id, first_touch, channel, source, campaign, partner, detail, touched_at)
      SELECT id, first, $3, $4, $5, $6, $7, $8 FROM unnest($1::uuid[], $2::boolean[]) AS u(id, first)`,
     [
-      out.map((r) => r.id),
-      out.map((r) => r.created),
+      touched.map((r) => r.id),
+      touched.map((r) => r.created),
       touch.channel,
       touch.source,
       touch.campaign ?? null,
       touch.partner ?? null,
-      JSON.stringify(touch.detail ?? {}),
+      detail,
       at,
     ],
   );
-  return out.map((r) => ({ email: r.email, leadId: r.id, created: r.created }));
+  return out.map((r) => ({ email: r.email, leadId: r.id, created: r.created, repeatTouch: repeats.has(r.id) }));
+}
+
+/** Which of these existing leads already have exactly this touch. Only merged leads can, so new ones are not looked up. */
+async function findRepeatTouches(q: Queryable, leadIds: readonly string[], touch: SourceTouch, detail: string, at: Date): Promise<Set<string>> {
+  if (leadIds.length === 0) return new Set();
+  const { rows } = await q.query<{ lead_id: string }>(
+    `SELECT DISTINCT lead_id FROM lead_sources
+      WHERE lead_id = ANY($1::uuid[]) AND touched_at = $2 AND channel = $3 AND source = $4 AND detail = $5::jsonb`,
+    [leadIds, at, touch.channel, touch.source, detail],
+  );
+  return new Set(rows.map((r) => r.lead_id));
 }
 
 interface LeadRow {
