@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import { describeError, toBatonError } from '../domain/errors.ts';
 import { startService } from '../main.ts';
+import { registerLeadsCommands } from './commands/leads.ts';
 
 /** Exit codes of every `baton` command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const;
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
     });
 
   // Further commands register here.
+  registerLeadsCommands(program);
   return program;
 }
 
