@@ -88,20 +88,22 @@ export function qualifyOffline(raw: QualifyInput, policy: ScoringPolicy = DEFAUL
     optOut: findOptOut(a.replySentences),
     referral,
     hasPositiveBant: [budget, need, timeline].some((c) => c.status === 'met'),
+    hasCommitment: [budget, timeline].some((c) => c.status === 'met' && a.replySentences.some((s) => s.text === c.evidence)),
   });
   const intent = decision.intent;
 
   let bant: Bant;
   if (intent === 'bounce') {
     bant = UNKNOWN_BANT;
-  } else if (intent === 'out_of_office') {
-    // An absence notice says nothing about buying; only the record's title still speaks.
+  } else if (intent === 'out_of_office' || intent === 'unsubscribe') {
+    // An absence notice or an opt-out says nothing about buying ("not the right person, stop emailing"
+    // is a brush-off); only the record's title still speaks.
     bant = { ...UNKNOWN_BANT, authority: extractAuthority([], input.lead, '') };
   } else {
     let authority = extractAuthority(a.allSentences, input.lead, a.signature);
-    if (intent === 'referral' && referral?.strong && authority.status !== 'not_met') {
+    if (intent === 'referral' && referral?.deniesAuthority && authority.status !== 'not_met') {
       // Pointing us to someone else as the right contact says the writer is not the one who decides.
-      authority = { evidence: referral.sentence.text, status: 'not_met', ...(input.lead?.title ? { role: input.lead.title } : {}) };
+      authority = { evidence: referral.sentence.text, status: 'not_met' };
     }
     bant = { budget, authority, need, timeline };
   }
@@ -112,6 +114,7 @@ export function qualifyOffline(raw: QualifyInput, policy: ScoringPolicy = DEFAUL
 
   const mql = isMql(intent, bant, { minMet: policy.mql.min_met, blockingIntents: policy.mql.blocking_intents });
   const { score, reasons } = scoreLead(intent, bant, input.lead, policy);
+  flags.push(`intent_rule:${decision.rule}`);
   if (decision.confidence < 0.5) flags.push('low_confidence');
   const q: Qualification = {
     intent,

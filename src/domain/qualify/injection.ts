@@ -17,7 +17,7 @@ const TRIGGERS: readonly RegExp[] = [
   /\b(?:mark|classify|label|flag|tag|score|set|record|treat|rate|categori[sz]e)\s+(?:this|me|the|my|our)?\s*(?:lead|sender|email|message|contact|prospect|reply|account|company)?\s*as\s+(?:an?\s+)?(?:qualified|hot|interested|mql|sql|high[- ]priority|top[- ]priority|priority|met|a\s+(?:hot|qualified|priority))/,
   /\bset\s+mql\b|\bmql\s*(?:=|to)\s*(?:true|yes)\b/,
   /忽略.{0,12}(?:规则|指令|指示|设定|提示|要求)/,
-  /系统指令|系统提示|系统消息|【指令】|\[指令\]|管理员指令/,
+  /系统指令|系统提示|系统消息|【指令】|\[指令\]|管理员指令|(?:ai|人工智能|智能)?助手请注意|(?:ai|机器人|模型)(?:请注意|注意)|(?:标记|设为|评为|判定为|归类为)(?:高意向|已确认|mql|sql|合格线索|高优先级)|(?:请|直接)(?:标记|设为|评为)(?:为)?/,
   /(?:ai|人工智能|智能助手|大模型|机器人).{0,12}(?:标记|设为|评为|判定为|分类为|打分|改为)/,
   /把(?:这条|这个|该|我)?(?:线索|客户|邮件|联系人|我).{0,6}(?:标记|设为|设置|评为|判定|改为)/,
   /(?:意向|预算|时间|权限|需求|评分|mql)\s*[=＝]/,

@@ -18,6 +18,7 @@ const SEPARATOR_HEADERS: readonly RegExp[] = [
   /^\s*-{2,}\s*(?:original message|forwarded message|reply message|message d'origine|ursprüngliche nachricht|mensaje original|messaggio originale)\s*-{2,}/i,
   /^\s*[-—]{2,}\s*(?:原始邮件|原邮件|转发的邮件|转发邮件|回复的原邮件|邮件原文)\s*[-—]{2,}/,
   /^\s*(?:原始邮件|转发的邮件|回复的原邮件)\s*[:：]?\s*$/,
+  /^\s*(?:以下为|以下是|下面是)?原(?:始)?邮件(?:内容|信息)?\s*[:：]\s*$/,
   /^\s*begin forwarded message\s*:?\s*$/i,
   /^\s*-+\s*forwarded by\b/i,
 ];
@@ -108,8 +109,11 @@ function isNameLine(t: string): boolean {
   return (EN_FULL_NAME.test(t) && !NOT_A_NAME.test(t)) || isChineseName(t);
 }
 
+// Legal footers follow signatures and are long sentences; they do not make the block a message.
+const DISCLAIMER = /confidential|intended (?:solely|only)|privileged|disclaimer|if you (?:have )?received this|this (?:e-?mail|message) (?:and any|is)|保密|免责/i;
+
 function looksLikeSignatureBlock(lines: readonly string[]): boolean {
-  const nonEmpty = lines.filter((l) => l.trim() !== '');
+  const nonEmpty = lines.filter((l) => l.trim() !== '' && !DISCLAIMER.test(l));
   if (nonEmpty.length === 0 || nonEmpty.length > 7) return false;
   return nonEmpty.every((l) => (l.trim().length <= 90 && !/[.?!。？！]\s*$/.test(l.trim())) || /^\s*[+\d(][\d\s().-]{6,}$/.test(l));
 }

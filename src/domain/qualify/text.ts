@@ -51,7 +51,9 @@ export function squash(s: string): string {
   return s.replace(/\s+/g, '');
 }
 
-const SPLIT = /(?<=[。！？!?；;])|(?<=[^\d.\s]\.)(?=\s)|(?<=\d\.)(?=\s+[A-Z])|\n+/u;
+// A period ends a sentence unless it closes a title or common abbreviation ("Dr. Patel", "e.g. this").
+const SPLIT =
+  /(?<=[。！？!?；;])|(?<![^\w]?(?:\b(?:mr|mrs|ms|dr|prof|st|vs|inc|ltd|co|jr|sr|no|approx|dept|e\.g|i\.e|etc|est|ext|fig|mt|ft|corp))\.)(?<=[^\d.\s]\.)(?=\s)|(?<=\d\.)(?=\s+[A-Z])|\n+/iu;
 
 /** Split a text into trimmed sentences; newlines, CJK and Latin sentence marks all end a sentence. */
 export function splitSentences(text: string): string[] {

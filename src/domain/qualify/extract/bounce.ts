@@ -7,12 +7,13 @@ const DEFINITIVE: readonly RegExp[] = [
   /^\s*action\s*:\s*(?:failed|delayed)\b/m,
   /^\s*status\s*:\s*[45]\.\d{1,3}\.\d{1,3}/m,
   /delivery status notification|undeliverable\s*:|undelivered mail returned|mail delivery (?:failed|failure|subsystem|system)|returned mail\s*:|delivery has failed|message (?:could not|couldn't|wasn't|was not) (?:be )?delivered|could not be delivered to|permanent(?:ly)? (?:error|failure|fatal)|this is the mail system at host|mailer-daemon|postmaster@|delivery to the following recipients? failed|your message (?:to .{1,80} )?(?:couldn't|could not|wasn't|was not) (?:be )?delivered|address not found|recipient address rejected|the email account that you tried to reach does not exist|message not delivered|delivery incomplete|non-?delivery report/,
-  /退信原因|被退回|系统退信|退信通知|投递失败|发送失败通知|无法投递|未能(?:成功)?送达|无法送达|邮件退回|退回的邮件|被退回的邮件|无法到达的收件人/,
+  /退信原因|退信[:：]|被退回|系统退信|退信通知|投递失败|发送失败通知|无法投递|未能(?:成功)?送达|无法送达|邮件退回|退回的邮件|被退回的邮件|无法到达的收件人|拒绝接收|错误代码[:：]/,
+  /\byour message (?:to \S+ )?(?:has been|was) (?:blocked|rejected|bounced)\b|^\s*message (?:blocked|rejected|bounced)\b/m,
 ];
 const SUPPORTING: readonly RegExp[] = [
   /\b5\.\d\.\d{1,2}\b/,
   /\b(?:550|551|552|553|554|450|451|452)\b/,
-  /user unknown|unknown user|no such user|no such (?:mailbox|recipient)|mailbox (?:unavailable|not found|does not exist|is full|full|disabled)|recipient not found|invalid recipient|domain not found|host not found|host or domain name not found|name service error|nxdomain|relay access denied|rejected|quota exceeded|over quota|does not exist|address unknown|resolver\.adr/,
+  /user unknown|unknown user|no such user|no such (?:mailbox|recipient)|mailbox (?:unavailable|not found|does not exist|is full|full|disabled)|recipient not found|invalid recipient|domain not found|host not found|host or domain name not found|name service error|nxdomain|relay access denied|rejected|blocked|quota exceeded|over quota|does not exist|address unknown|resolver\.adr/,
   /收件人不存在|邮箱不存在|用户不存在|域名不存在|地址不存在|dns查询失败|邮箱已满|拒收|被拒绝/,
 ];
 

@@ -2,13 +2,18 @@ import type { BudgetCriterion } from '../types.ts';
 import type { Sentence } from '../text.ts';
 import { findMoney, type MoneyContext, type MoneyMention } from './money.ts';
 
-// Around a figure: words that make it the lead's own budget or spend.
-const OWN_BUDGET =
-  /budget|set aside|earmark|allocat|approv|signed off|sign off|spend|spent|invest|looking at|range|ballpark|up to|\bcap\b|ceiling|limit|\bmax|no more than|at most|under|below|less than|can (?:do|go|afford|stretch|pay|justify)|willing to (?:pay|spend)|plan(?:ned)? (?:to spend|for)|capex|opex|\bfunds?\b|funding|\bhave\b|we've got|we got|reserved|pay(?:ing)?|\bpaid\b|around|about|roughly|approximately|预算|批了|批下来|拨|投入|花|经费|资金|能接受|可以接受|左右|以内|之内|不超过|最多|上限|准备|打算|大概|大约|控制在/;
+// Around a figure: words that make it the lead's own budget (strong) or a spend they can make (soft).
+const ALLOCATED =
+  /budget|set aside|earmark|allocat|approv|signed off|sign off|capex|opex|\bfunds?\b|funding|reserved|ring-?fenced|预算|批了|批下来|拨|经费|资金|立项/;
+const OWN_SPEND =
+  /spend|invest|looking at|range|ballpark|up to|\bcap\b|ceiling|limit|\bmax|no more than|at most|under\b|below|less than|(?:can|could|would|will) (?:do|go|afford|stretch|pay|justify|manage|spend|live with|swing)|stretch to|willing to (?:pay|spend)|plan(?:ned)? (?:to spend|for)|\bhave\b|we've got|we got|\bpay(?:ing)?\b|around|about|roughly|approximately|in the region of|投入|花|能接受|可以接受|左右|以内|之内|不超过|最多|上限|准备|打算|大概|大约|控制在|能出|出得起|只有/;
+// Money the lead already lost or spent on the problem: the cost of the pain, not a budget for us.
+const PAST_COST = /\b(?:spent|lost|wasted|cost us|costing us|paid out|burned|blew)\b|损失|花了|浪费了|赔了/;
 // Words that make it someone else's price: our quote read back, a competitor, a cost of the problem.
 const NOT_OURS =
-  /\b(?:your|you|you're|you've)\b[^.]{0,30}\b(?:price|pricing|quote|quoted|rate|fee|cost|charge|plan|proposal|offer|number|ask)|\bquoted?\b|list price|\bper (?:seat|user|robot|unit|license|room)\b|is more than|more than we|too (?:much|expensive|high|steep|pricey)|over (?:our )?budget|exceeds|above (?:our|what)|out of (?:our )?(?:price )?range|competitor|they charge|other vendor|another vendor|\brevenue|\barr\b|\braised\b|\bvaluation|\bsalary|\bsalaries|sav(?:e|es|ing|ings)|\blos(?:e|es|ing|t)\b|costs? us|wast|\bfines?\b|penalt|报价|你们(?:的)?(?:价格|报价|收费)|价格太|太贵|贵了|超出|超过预算|对方|竞品|他们家|营收|收入|融资|估值|损失|浪费|罚款|工资|节省|省下/;
-const NEGATED_HAVE = /\b(?:don't|do not|doesn't|does not|didn't|haven't|have not|hasn't|no|not)\s+(?:have|got|get|had)?\b[^.]{0,12}$|没有|没/;
+  /\b(?:your|you|you're|you've)\b[^.]{0,30}\b(?:price|pricing|quote|quoted|rate|fee|cost|charge|plan|proposal|offer|number|ask)|\bquoted?\b|list price|\bper (?:seat|user|robot|unit|license|licence|room|employee|head|person|vehicle|agent|device|endpoint|site|location|month per)\b|\ba (?:head|seat|user)\b|is more than|more than we|too (?:much|expensive|high|steep|pricey)|\b(?:is|are|seems?|feels?|looks?) (?:steep|pricey|expensive|high|a lot)\b|over (?:our )?budget|exceeds|above (?:our|what)|out of (?:our )?(?:price )?range|competitor|they charge|other vendor|another vendor|\brevenue|\barr\b|\braised\b|\bvaluation|\bsalary|\bsalaries|sav(?:e|es|ing|ings)|\blos(?:e|es|ing|t)\b|costs? us|wast|\bfines?\b|penalt|报价|报了|报\d|你们要|(?:另一家|另外一家|别家|其他家|竞品|友商|对方)|你们(?:的)?(?:价格|报价|收费)|价格太|太贵|贵了|超出|超过预算|对方|竞品|他们家|营收|收入|融资|估值|损失|浪费|罚款|工资|节省|省下/;
+const NEGATED_HAVE =
+  /\b(?:don't|do not|doesn't|does not|didn't|haven't|have not|hasn't|no|not)\s+(?:have|got|get|had)?\b[^.]{0,12}$|没有|没/;
 
 const NO_BUDGET: readonly RegExp[] = [
   /\b(?:no|zero|not any|not much|little)\s+(?:real\s+)?(?:budget|funds|funding|money|cash)\b/,
@@ -23,7 +28,7 @@ const NO_BUDGET: readonly RegExp[] = [
 ];
 
 const HAS_BUDGET: readonly RegExp[] = [
-  /\bbudget\w*\s+(?:is|has been|was|'s|got|are|have been)?\s*(?:already\s+|now\s+|fully\s+)?(?:approved|allocated|signed off|set aside|secured|confirmed|in place|available|there|earmarked|reserved|locked in|ring-?fenced|sorted)/,
+  /\bbudget(?:'s|\w*)\s*(?:is|has been|was|got|are|have been)?\s*(?:already\s+|now\s+|fully\s+)?(?:approved|allocated|signed off|set aside|secured|confirmed|in place|available|there|earmarked|reserved|locked in|ring-?fenced|sorted)/,
   /\b(?:we|i|they)\s*(?:'ve|have|'ve got|have got|got|do have)\s+(?:a\s+|the\s+|some\s+|dedicated\s+|approved\s+)*(?:budget|funding|funds|money)\b/,
   /\b(?:approved|allocated|secured|earmarked|set aside|dedicated|reserved)\s+(?:a\s+|the\s+|some\s+)?(?:budget|funding|funds|money)\b/,
   /\bbudget(?:ed)?\s+for\s+(?:this|it|a|the|an)\b|\bhave budget\b|\bthere(?: is|'s) budget\b|\bhas budget\b/,
@@ -43,7 +48,10 @@ function scoreMention(s: Sentence, m: MoneyMention): number {
   const right = s.norm.slice(m.end, m.end + 45);
   const near = left.slice(-30) + ' ' + right.slice(0, 35);
   let score = m.explicitCurrency ? 0.5 : 0.25;
-  if (OWN_BUDGET.test(left + ' ' + right)) score += 2;
+  const around = left + ' ' + right;
+  if (ALLOCATED.test(around)) score += 3;
+  else if (OWN_SPEND.test(around)) score += 2;
+  if (PAST_COST.test(left.slice(-30))) score -= 2.5;
   if (NOT_OURS.test(near) || NOT_OURS.test(left.slice(-45))) score -= 3;
   if (NEGATED_HAVE.test(left.slice(-25))) score -= 3;
   return score;

@@ -2,7 +2,7 @@ import type { Intent } from '../types.ts';
 import type { Sentence } from '../text.ts';
 import { isOutOfOffice } from './auto-reply.ts';
 import { isBounce } from './bounce.ts';
-import { ACK_ONLY, DECLINE, INTEREST, NOT_NOW, PUSHBACK, QUESTION } from './intent-lexicon.ts';
+import { ACK_ONLY, DECLINE, INTEREST, NOT_NOW, PUSHBACK_ANYWHERE, PUSHBACK_STATEMENT, QUESTION } from './intent-lexicon.ts';
 import type { ReferralFinding } from './referral.ts';
 
 export interface IntentDecision {
@@ -24,6 +24,8 @@ export interface IntentInput {
   readonly referral: ReferralFinding | null;
   /** Whether the lead stated budget, need or timeline: a plain statement of those reads as interest. */
   readonly hasPositiveBant: boolean;
+  /** Whether the lead stated a budget or a purchase horizon in this reply: they intend to buy. */
+  readonly hasCommitment: boolean;
 }
 
 // Remove negated interest ("not interested", "don't want to") so the interest families do not fire on it.
@@ -38,22 +40,43 @@ function count(sentences: readonly Sentence[], patterns: readonly RegExp[], clea
 }
 
 // Yes/no capability questions ("do you offer a free trial?") mention trials and demos without asking for one.
-const CAPABILITY_QUESTION = /^(?:and |also |so )?(?:does|do|is|are|can|could)\s+(?:you|it|your|the|roomwise|this|they|there)\b/;
-// Interest families 0-4 and 6-8 are concrete asks; family 5 (bare nouns: demo, trial) needs support.
+const CAPABILITY_QUESTION = /^(?:and |also |so |hi,? |hey,? )?(?:does|do you (?:offer|have|provide|support|include|do)|is there|are there|can (?:it|your|the|this)|does it|is it|are you)\b/;
+// Interest family 5 is bare nouns (demo, trial, pilot): alone it needs support from the context.
 const WEAK_INTEREST_INDEX = 5;
+
+/** The folded sentence with capitalised words inside it blanked: "Pallet Pilot" is a product, not a pilot. */
+function withoutProperNouns(s: Sentence): string {
+  return s.norm.replace(/\S+/g, (w: string, i: number) => {
+      const orig = s.text.slice(i, i + w.length);
+      const before = s.text.slice(0, i).trimEnd();
+      const sentenceStart = before === '' || /[.!?:]$/.test(before);
+      return !sentenceStart && /^[A-Z][a-z]/.test(orig) ? ' '.repeat(w.length) : w;
+    });
+}
 
 function interestSentences(sentences: readonly Sentence[]): { strong: Sentence[]; weak: Sentence[] } {
   const strong: Sentence[] = [];
   const weak: Sentence[] = [];
   for (const s of sentences) {
     const text = s.norm.replace(NEGATED_INTEREST, ' ');
-    const hits = INTEREST.map((p, i) => (p.test(text) ? i : -1)).filter((i) => i >= 0);
+    const hits = INTEREST.map((p, i) => (p.test(i === WEAK_INTEREST_INDEX ? withoutProperNouns(s).replace(NEGATED_INTEREST, ' ') : text) ? i : -1)).filter((i) => i >= 0);
     if (hits.length === 0) continue;
     const onlyWeak = hits.every((i) => i === WEAK_INTEREST_INDEX);
-    if (onlyWeak || (s.isQuestion && CAPABILITY_QUESTION.test(s.norm) && !/\b(?:set up|schedule|book|send|show)\b/.test(s.norm))) weak.push(s);
-    else strong.push(s);
+    if (!onlyWeak) strong.push(s);
+    else if (!(s.isQuestion && CAPABILITY_QUESTION.test(s.norm))) weak.push(s);
   }
   return { strong, weak };
+}
+
+// Complaints about the tool they are leaving are not pushback on us.
+const INCUMBENT = /\b(?:replace|replacing|switch(?:ing)? (?:away )?from|moving off|migrat\w+ (?:away )?from|our current|currently using|existing|which has (?:become|gotten)|has become|has gotten|our old|legacy)\b|现在用的|目前用的|原来的|之前的系统|老系统/;
+
+function pushbackSentences(sentences: readonly Sentence[]): Sentence[] {
+  return sentences.filter((s) => {
+    const incumbent = INCUMBENT.test(s.norm);
+    const anywhere = PUSHBACK_ANYWHERE.some((p, i) => (i === 0 && incumbent ? false : p.test(s.norm)));
+    return anywhere || (!s.isQuestion && PUSHBACK_STATEMENT.some((p) => p.test(s.norm)));
+  });
 }
 
 /**
@@ -69,7 +92,7 @@ export function classifyIntent(input: IntentInput): IntentDecision {
   const interest = interestSentences(s);
   const notNow = count(s, NOT_NOW);
   const decline = count(s, DECLINE);
-  const push = count(s, PUSHBACK);
+  const push = pushbackSentences(s);
   const questions = s.filter((x) => x.isQuestion || QUESTION.some((p) => p.test(x.norm)));
 
   if (input.referral?.strong) return { intent: 'referral', confidence: 0.85, rule: 'referral' };
@@ -84,6 +107,8 @@ export function classifyIntent(input: IntentInput): IntentDecision {
   }
   if (push.length > 0) return { intent: 'objection', confidence: 0.7, rule: 'pushback' };
   if (interest.strong.length > 0) return { intent: 'interested', confidence: 0.8, rule: 'interest' };
+  // A question from someone who has already said what they will spend or when they will buy is a buyer's question.
+  if (questions.length > 0 && input.hasCommitment) return { intent: 'interested', confidence: 0.6, rule: 'question_with_commitment' };
   if (questions.length > 0) {
     return interest.weak.length > 0 && questions.every((q) => !interest.weak.includes(q))
       ? { intent: 'interested', confidence: 0.55, rule: 'interest_weak' }

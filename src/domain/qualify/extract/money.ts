@@ -27,7 +27,7 @@ const CUR_PRE =
 const NUM = String.raw`(?:\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千几]+)`;
 const EN_WORD_NUM =
   String.raw`(?:half\s+a|a\s+couple(?:\s+of)?|a\s+few|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?:\s+hundred)?`;
-const MUL = String.raw`(?:thousand|grand|million|billion|mil|mm|mn|bn|k|m|b|百万|千万|万|千|亿|w)`;
+const MUL = String.raw`(?:thousand|grand|million|billion|lakhs?|lacs?|crores?|cr|mil|mm|mn|bn|k|m|b|百万|千万|万|千|亿|w)`;
 const CUR_SUF =
   String.raw`(?:usd|us dollars|dollars?|bucks|eur|euros?|gbp|pounds?|quid|cny|rmb|yuan|块钱|块|元|人民币|美元|美金|欧元|英镑|港币|港元|日元|jpy|cad|aud|sgd|chf|inr|sek|nok|dkk)`;
 
@@ -55,6 +55,13 @@ const MULTIPLIER: Record<string, number> = {
   百万: 1e6,
   千万: 1e7,
   亿: 1e8,
+  lakh: 1e5,
+  lakhs: 1e5,
+  lac: 1e5,
+  lacs: 1e5,
+  crore: 1e7,
+  crores: 1e7,
+  cr: 1e7,
 };
 
 const EUROZONE = new Set(['DE', 'FR', 'NL', 'ES', 'IT', 'IE', 'AT', 'BE', 'FI', 'PT', 'GR', 'LU', 'SK', 'SI', 'EE', 'LV', 'LT', 'MT', 'CY', 'HR']);
@@ -201,7 +208,7 @@ const RANGE_JOIN = /^\s*(?:-|~|to|and|through|thru|or|至|到|或|-\s*to)\s*$/i;
 function isMoneyAtom(a: Atom, sentenceHasMoneyWord: boolean): boolean {
   if (a.currency) return true;
   if (!a.mulWord) return false;
-  if (['万', 'w', '亿', '千万', '百万', 'grand'].includes(a.mulWord)) return !(a.mulWord === 'w' && a.hasZhNumeral);
+  if (['万', 'w', '亿', '千万', '百万', 'grand', 'lakh', 'lakhs', 'lac', 'lacs', 'crore', 'crores'].includes(a.mulWord)) return !(a.mulWord === 'w' && a.hasZhNumeral);
   if (a.hasZhNumeral) return false;
   return sentenceHasMoneyWord;
 }
@@ -215,6 +222,10 @@ export function findMoney(text: string, ctx: MoneyContext): MoneyMention[] {
   const atoms = scanAtoms(f, ctx);
   const hasMoneyWord = MONEY_WORD.test(f);
   const out: MoneyMention[] = [];
+  // "Six figures", "a 5-figure budget": money without an amount.
+  for (const m of f.matchAll(/\b(?:low |mid |high |mid-|low-|high-)?(?:five|six|seven|eight|5|6|7|8)[- ]figures?\b/g)) {
+    out.push({ start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, text: text.slice(m.index ?? 0, (m.index ?? 0) + m[0].length), amount: null, low: null, currency: defaultCurrency(ctx), explicitCurrency: false, isRange: false });
+  }
   for (let i = 0; i < atoms.length; i++) {
     const a = atoms[i];
     if (!a) continue;

@@ -7,30 +7,40 @@ export interface ReferralFinding {
   readonly referral: Referral;
   /** The writer steps aside ("not the right person", "talk to Raj"); weak: only copies someone in. */
   readonly strong: boolean;
+  /** The writer says or implies someone else decides; false when they only forwarded the message on. */
+  readonly deniesAuthority: boolean;
 }
 
 const DEFLECT: readonly RegExp[] = [
   /\b(?:i'm|i am|i'm really|i am really)\s+not\s+(?:the\s+|really\s+the\s+)?(?:right|best|correct|appropriate|relevant)\s+(?:person|contact|one|point of contact|guy|team)\b/,
-  /\bwrong (?:person|contact|guy|department|team)\b|\bnot (?:my|our) (?:area|department|team|remit|wheelhouse|responsibility)\b/,
+  /\bwrong (?:person|contact|guy|department|team)\b|\b(?:not|isn't|aren't|is not|are not) (?:really )?(?:my|our) (?:area|department|team|remit|wheelhouse|responsibility|call|thing|job)\b/,
+  /\b(?:you|u)(?:'re| are)? (?:want|looking for|after)\s+(?:to talk to\s+|to speak (?:to|with)\s+)?(?:our|my|the)\s+[\w -]{0,30}\b(?:guy|gal|person|team|lead|head|manager|director|ceo|cfo|coo|cto|cio|founder|owner|boss|department|dept|colleague|[A-Z]\w+)/,
+  /^\s*(?:please\s+|pls\s+|plz\s+)?(?:talk to|speak to|speak with|reach out to|write to|email|e-mail|contact|ask|go through)\s+(?:my|our|[\w.+-]+@)/,
+  /\b(?:please\s+|pls\s+)?send (?:the |your |any )?(?:details|info\w*|proposal|materials|it|this|that|them)\s+(?:directly\s+|straight\s+)?to\s+(?:his|her|their|our|my|[\w.+-]+@)/,
+  /\b(?:looping|looped|loop|cc'?ing|cc'?ed|copying|adding|added)\s+(?:in\s+)?[^.]{0,80}\bwho\s+(?:owns|handles|runs|manages|makes|signs|approves|decides|is responsible|leads|heads|would sign|will sign|has the budget)/,
   /\byou(?:'ll| will|'d| would)?\s+(?:want|need|be better off|do better|have (?:more|better) luck)\s+(?:to\s+)?(?:talk(?:ing)?|speak(?:ing)?|reach(?:ing)? out|contact(?:ing)?|get(?:ting)? in touch|connect(?:ing)?|chat(?:ting)?|e-?mail(?:ing)?|writ(?:e|ing)|go(?:ing)? through)\b/,
   /\b(?:you should|you could|you can|you may want to|you might want to|better to|best to|it'd be best to|try)\s+(?:talk(?:ing)?|speak(?:ing)?|reach(?:ing)? out|contact(?:ing)?|get(?:ting)? in touch|connect(?:ing)?|e-?mail(?:ing)?|writ(?:e|ing)|ask(?:ing)?)\b/,
   /\bthe (?:right|best|correct) (?:person|contact|one|people)\b|\b(?:is|would be) (?:the|a) (?:right|better|best) (?:person|contact|fit to talk)\b|\bbetter (?:person|contact)\b/,
   /\b(?:please\s+)?(?:reach out to|get in touch with|talk to|speak (?:to|with)|connect with|direct (?:this|your (?:e-?mail|note|inquiry|question)s?) to|contact)\s+(?:my colleague|our|him|her|them|[a-z]+\s+[a-z]+\s+(?:at|on|\(|,)|[\w.+-]+@)/,
   /\b(?:he|she|they|who)\s+(?:handles|owns|runs|manages|is responsible for|is in charge of|looks after|oversees|heads|covers|makes|takes care of|leads)\b[^.]{0,60}\bnot me\b/,
   /\bi(?:'m| am)\s+(?:forwarding|passing|handing)\s+(?:this|your)\b|\bi(?:'ll| will)\s+(?:forward|pass|hand)\s+(?:this|your (?:e-?mail|note|message))\s+(?:on\s+|along\s+|over\s+)?to\b|\bi(?:'ve| have)\s+(?:forwarded|passed)\s+(?:this|your (?:e-?mail|note|message))\s+(?:on\s+|along\s+)?to\b/,
-  /不归我(?:们)?[a-z0-9\u4e00-\u9fff]{0,6}(?:管|负责)|不是我(?:们)?(?:部门|这边)?(?:负责|管)|我不负责|(?:你|您)(?:可以|直接|最好|得|要)?(?:去)?(?:联系|找|对接|问问?)(?!我|个|时间|机会|一下我)|请(?:直接)?(?:联系|找|对接)(?!我)|负责人是|对接人是|(?:这事|这块|这个事情?)(?:得|要|应该)?找|我帮(?:你|您)(?:转|问)|我把(?:你的|您的)?(?:邮件|信息|需求)?转(?:给|发)|已(?:经)?转(?:给|发)|由(?!我)[\u4e00-\u9fffa-z]{1,10}(?:负责|在管|管理|来管)|是(?!我)[\u4e00-\u9fffa-z]{1,10}(?:在|来)?负责|归[\u4e00-\u9fffa-z]{1,10}管/,
+  /不归我(?:们)?[a-z0-9\u4e00-\u9fff]{0,6}(?:管|负责)|不是我(?:们)?(?:部门|这边)?(?:负责|管)|我(?:已经)?不负责|(?:你|您)(?:可以|直接|最好|得|要)?(?:去)?(?:联系|找|对接|问问?|加)(?!我(?!们)|个|时间|机会|一下我)|请(?:直接)?(?:联系|找|对接|和(?:他|她)对接|跟(?:他|她)对接)(?!我(?!们))|(?:和|跟|与)(?:他|她)(?:直接)?对接|负责人是|对接人是|联系人是|拍板的是|决定的是|说了算的是|管这(?:块|个|事)的是|(?:这事|这块|这个事情?)(?:得|要|应该|需要)?(?:找|问)|(?:得|要|需要)问(?:我们|一下)?(?:的)?(?:老板|领导|上级|老总|[\u4e00-\u9fff]{1,3}总)|我帮(?:你|您)(?:转|问)|把(?:你|您)?(?:的)?(?:邮件|信息|需求|资料)?(?:已经)?转(?:给|发|交)|已(?:经)?转(?:给|发|交)|把(?:你|您)推给|把(?:他|她)的?(?:微信|电话|联系方式|名片)推给|(?:加|找)(?:一下)?(?:他|她)(?:的)?微信|(?:他|她)(?:管|负责)(?:这块|这个|这事|采购|这方面)|由(?!我)[\u4e00-\u9fffa-z]{1,10}(?:负责|在管|管理|来管)|是(?!我)[\u4e00-\u9fffa-z]{1,10}(?:在|来)?负责|归[\u4e00-\u9fffa-z]{1,10}管/,
 ];
 // Someone else named as owner: "Carla Mendes runs our T&E program", "our CFO owns the budget". Case matters.
 const OWNER_IS_OTHER =
-  /\b(?:[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?|[A-Z]{2,4}|[Hh]e|[Ss]he)\s+(?:handles|owns|runs|manages|is responsible for|is in charge of|looks after|oversees|heads up|makes the \w* ?decisions?|makes (?:those|these|all) (?:calls|decisions)|takes care of|is the (?:right|best) (?:person|contact))\b/;
+  /\b(?:[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?,?|[A-Z]{2,4},?|[Hh]e|[Ss]he|[Tt]hey)\s+(?:handles|owns|runs|manages|is responsible for|is in charge of|looks after|oversees|heads up|makes the \w* ?decisions?|makes (?:those|these|all) (?:calls|decisions)|takes care of|makes the calls?|decides|is the (?:right|best) (?:person|contact))\b/;
+// Forwarding is something the writer did; it says nothing about who decides.
+const FORWARD_ONLY = /\b(?:forwarded|forwarding|passed (?:it|this|your \w+) (?:on|along)|i'll forward|i will forward)\b|转给|转发给|推给|转交/;
 const COPY_IN = /\bi(?:'ve| have)\s+(?:cc'?d|cc'?ed|copied|looped in|added|included)\b|\b(?:cc'?d|copied) (?:here|on this|him|her)\b|抄送(?:给)?了?/;
 
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const EN_NAME = /\b([A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+){0,2})\b/g;
 const NOT_NAME =
-  /^(?:I|Hi|Hello|Hey|Dear|Thanks|Thank|Please|Sorry|Our|The|This|That|She|He|They|We|You|Your|It|If|For|And|But|So|Also|Sure|Yes|No|Not|Best|Regards|Cheers|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Q[1-4]|CEO|CFO|COO|CTO|CIO|VP|Head|Director|Manager|Chief|Vice|President|Founder|Owner|IT|HR|Finance|Procurement|Operations|Legal|Marketing|Sales|Engineering|Facilities|Travel|Expense|Google|Outlook|Slack|Teams|Zoom|Microsoft|Salesforce|Workspace|Office|Team|Reach|Contact|Talk|Speak|Email|Happy|Good|Great|Just|Let|Can|Could|Would|Will|He's|She's|You'll|I'm|I've|I'll|Ask|Try|Get|Go|Loop|Unfortunately|Honestly|Actually|Looping|Adding|Copying|Ccing|Forwarding|Same|Both|Either|Which|What|When|Where|Who|How|Why)$/;
+  /^(?:I|Hi|Hello|Hey|Dear|Thanks|Thank|Please|Sorry|Our|The|This|That|She|He|They|We|You|Your|It|If|For|And|But|So|Also|Sure|Yes|No|Not|Best|Regards|Cheers|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Q[1-4]|CEO|CFO|COO|CTO|CIO|VP|Head|Director|Manager|Chief|Vice|President|Founder|Owner|IT|HR|Finance|Procurement|Operations|Legal|Marketing|Sales|Engineering|Facilities|Travel|Expense|Google|Outlook|Slack|Teams|Zoom|Microsoft|Salesforce|Workspace|Office|Team|Reach|Contact|Talk|Speak|Email|Happy|Good|Great|Just|Let|Can|Could|Would|Will|He's|She's|You'll|I'm|I've|I'll|Ask|Try|Get|Go|Loop|Unfortunately|Honestly|Actually|Looping|Adding|Copying|Ccing|Forwarding|Same|Both|Either|Which|What|When|Where|Who|How|Why|All|Many|Kind|Warm|Any|Every|Some|Most|Adding|See|Via|Her|His|Their|Him)$/;
 
 function englishName(text: string, exclude: readonly string[]): string | undefined {
+  const called = /\b(?:name's|name is|named|called|ask for)\s+([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)/.exec(text);
+  if (called?.[1]) return called[1];
   const found: string[] = [];
   for (const m of text.matchAll(EN_NAME)) {
     const words = (m[1] ?? '').split(/\s+/);
@@ -48,16 +58,28 @@ function englishName(text: string, exclude: readonly string[]): string | undefin
   return found.find((n) => n.includes(' ')) ?? found[0];
 }
 
-const ZH_STOP = /[经理总监部门行政负责联系我们你们您同事邮箱电话手机微信这那个位的是在和跟找请问对接他她它]/;
-const ZH_AFTER = /^(?:[，,。.、；;（(：:\s]|邮箱|电话|手机|微信|的|吧|他|她|负责|来|在|$|总|经理|老师|主管)/;
+// Characters that never continue a name (particles, role words), and what may stand right before one.
+const ZH_STOP = /[经理总监部门行政负责联系我们你们您同事邮箱电话手机微信这那个位的是在和跟找请问对接他她它吧呢啊了吗哈呀哦嘛主任]/;
+const ZH_AFTER = /^(?:[，,。.、；;（(：:\s]|邮箱|电话|手机|微信|的|吧|他|她|负责|来|在|$|总|经理|老师|主管|主任|姐|哥|工)/;
+const ZH_BEFORE = /(?:^|[\s，,。.、；;：:（(]|[找联系是叫给问加的部室处科理监总助们员购务长师人你您和跟与请])$/;
+const HONORIFIC = /^(?:总|姐|哥|工)/;
 
 function chineseName(text: string, exclude: readonly string[]): string | undefined {
+  const called = /(?:叫|名字是|姓名是)([\u4e00-\u9fff]{2,3}?)(?=[，,。.、；;（(\s]|$|的|邮箱|电话|微信|你|吧)/.exec(text);
+  if (called?.[1]) return called[1];
+  const latin = /(?:[\u4e00-\u9fff])([A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)/.exec(text);
+  if (latin?.[1]) return latin[1];
   for (let i = 0; i < text.length; i++) {
-    if (!startsWithSurname(text.slice(i))) continue;
+    if (!startsWithSurname(text.slice(i)) || !ZH_BEFORE.test(text.slice(0, i))) continue;
+    // "王总", "王姐", "李工": surname plus an honorific is how people are named at work.
+    if (HONORIFIC.test(text.slice(i + 1)) && !exclude.includes(text.slice(i, i + 2))) return text.slice(i, i + 2);
     for (const len of [3, 2]) {
       const cand = text.slice(i, i + len);
-      if (!/^[\u4e00-\u9fff]+$/.test(cand) || ZH_STOP.test(cand.slice(1))) continue;
-      if (!ZH_AFTER.test(text.slice(i + len))) continue;
+      if (!/^[\u4e00-\u9fff]+$/.test(cand) || cand.length !== len || ZH_STOP.test(cand.slice(1))) continue;
+      const after = text.slice(i + len);
+      if (!ZH_AFTER.test(after)) continue;
+      // "陆勇陆总": a two-character name followed by surname + honorific.
+      if (len === 3 && HONORIFIC.test(after) && startsWithSurname(cand.slice(2))) continue;
       if (exclude.includes(cand)) continue;
       return cand;
     }
@@ -78,13 +100,17 @@ export function findReferral(sentences: readonly Sentence[], lead: LeadRecord | 
   const near = [...reply.slice(at + 1, at + 3), ...reply.slice(Math.max(0, at - 1), at)];
   const ownEmail = lead?.email?.toLowerCase();
   let email: string | undefined;
-  let name: string | undefined;
+  const names: string[] = [];
   for (const s of [sentence, ...near]) {
     email ??= [...s.text.matchAll(EMAIL)].map((m) => m[0].replace(/[.,;]+$/, '')).find((e) => e.toLowerCase() !== ownEmail);
-    name ??= /[\u4e00-\u9fff]/.test(s.text) ? chineseName(s.text, exclude) : englishName(s.text, exclude);
+    const n = /[\u4e00-\u9fff]/.test(s.text) ? chineseName(s.text, exclude) : englishName(s.text, exclude);
+    if (n) names.push(n);
   }
+  // A full name anywhere beats a first name used later ("Adding Kate Moreno ... Kate, see below").
+  const name = names.find((n) => n.includes(' ') && names.some((m) => m !== n && n.startsWith(m))) ?? names[0];
   const referral: Referral = {};
   if (name) referral.name = name;
   if (email) referral.email = email;
-  return { sentence, referral, strong: strongAt >= 0 };
+  const forwardOnly = FORWARD_ONLY.test(sentence.norm) && !reply.some((s) => /\bdecides?\b|\bmakes the (?:calls?|decisions?)\b|\bowns the (?:decision|budget)\b|\bsigns?\b|拍板|说了算|决定|审批/.test(s.norm));
+  return { sentence, referral, strong: strongAt >= 0, deniesAuthority: strongAt >= 0 && !forwardOnly };
 }
