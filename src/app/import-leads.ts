@@ -84,8 +84,12 @@ const MAX_BATCH_SIZE = 20_000;
 const MAX_RECORD_CHARS = 1024 * 1024;
 /** Most lines a record with quoted line breaks may span before its quote is taken as unclosed. */
 const MAX_RECORD_LINES = 1000;
-/** Input is decoded in slices of this many bytes, so one huge chunk never becomes one huge string. */
-const SLICE_BYTES = 64 * 1024;
+/**
+ * Input is decoded and checked in slices of this many bytes (about a hundred rows), so one huge chunk
+ * never becomes one huge string, and so the event loop gets a turn often enough to hand the database
+ * its next statement while the following batch is being read.
+ */
+const SLICE_BYTES = 16 * 1024;
 
 export async function importLeads(
   deps: AppDeps,
@@ -104,6 +108,7 @@ export async function importLeads(
       for (let off = 0; off < bytes.length; off += SLICE_BYTES) {
         run.text(decoder.write(bytes.subarray(off, off + SLICE_BYTES)));
         await run.drain();
+        await run.yieldToDatabase();
       }
     }
     run.text(decoder.end() ?? '');
@@ -273,6 +278,11 @@ class ImportRun {
 
   private newBatch(): LeadBatch {
     return new LeadBatch({ campaign: this.opts.campaign ?? null, partner: this.opts.partner ?? null });
+  }
+
+  /** Lets pending database replies in while a batch is being written, so reading and writing overlap. */
+  async yieldToDatabase(): Promise<void> {
+    if (this.inFlight) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   /** Starts writing the current batch; waits for the previous one first, so batches commit in order. */

@@ -39,13 +39,9 @@ const FIELD_COLUMNS = [
 
 // Built once: the merge rule of domain/lead.ts (a known value is kept, a new one fills a gap), in SQL.
 const UPSERT_SQL = `
-WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], ${FIELD_COLUMNS.map((c, i) => `$${i + 5}::${c[2]}[]`).join(', ')})
-    AS u(email, email_domain, account_domain, attributes, ${FIELD_COLUMNS.map((c) => c[1]).join(', ')})
-)
 INSERT INTO leads (email, email_domain, account_id, attributes, ${FIELD_COLUMNS.map((c) => c[1]).join(', ')}, created_at, updated_at)
-SELECT i.email, i.email_domain, a.id, i.attributes, ${FIELD_COLUMNS.map((c) => `i.${c[1]}`).join(', ')}, $${FIELD_COLUMNS.length + 5}, $${FIELD_COLUMNS.length + 5}
-  FROM input i LEFT JOIN accounts a ON a.domain = i.account_domain
+SELECT u.*, $${FIELD_COLUMNS.length + 5}, $${FIELD_COLUMNS.length + 5}
+  FROM unnest($1::text[], $2::text[], $3::uuid[], $4::jsonb[], ${FIELD_COLUMNS.map((c, i) => `$${i + 5}::${c[2]}[]`).join(', ')}) AS u
 ON CONFLICT (email) DO UPDATE SET
   ${FIELD_COLUMNS.map((c) => `${c[1]} = coalesce(leads.${c[1]}, excluded.${c[1]})`).join(',\n  ')},
   account_id = coalesce(leads.account_id, excluded.account_id),
@@ -54,26 +50,17 @@ ON CONFLICT (email) DO UPDATE SET
 RETURNING id, email, (xmax = 0) AS created`;
 
 /**
- * Creates or merges a batch of leads in one statement (plus one for their accounts and one for the
+ * Creates or merges a batch of leads in one statement (plus a few for their accounts and one for the
  * source touch), so a large import costs a few round trips per thousand rows, not per row.
  * Call inside a transaction so the batch lands whole or not at all.
  */
 export async function upsertLeads(q: Queryable, rows: readonly LeadUpsert[], touch: SourceTouch, at: Date): Promise<UpsertOutcome[]> {
   if (rows.length === 0) return [];
-  const accounts = new Map<string, string | null>();
-  for (const r of rows) if (r.accountDomain && !accounts.has(r.accountDomain)) accounts.set(r.accountDomain, r.company ?? null);
-  if (accounts.size > 0) {
-    await q.query(
-      `INSERT INTO accounts (domain, name, created_at, updated_at) SELECT d, n, $3, $3 FROM unnest($1::text[], $2::text[]) AS u(d, n)
-       ON CONFLICT (domain) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
-        WHERE accounts.name IS NULL AND excluded.name IS NOT NULL`,
-      [[...accounts.keys()], [...accounts.values()], at],
-    );
-  }
+  const accountIds = await ensureAccounts(q, rows, at);
   const params: unknown[] = [
     rows.map((r) => r.email),
     rows.map((r) => r.emailDomain),
-    rows.map((r) => r.accountDomain),
+    rows.map((r) => (r.accountDomain ? (accountIds.get(r.accountDomain) ?? null) : null)),
     rows.map((r) => JSON.stringify(r.attributes ?? {})),
     ...FIELD_COLUMNS.map(([field]) => rows.map((r) => r[field] ?? null)),
     at,
@@ -97,6 +84,41 @@ export async function upsertLeads(q: Queryable, rows: readonly LeadUpsert[], tou
     ],
   );
   return out.map((r) => ({ email: r.email, leadId: r.id, created: r.created, repeatTouch: repeats.has(r.id) }));
+}
+
+/**
+ * The id of every account the rows link to, creating missing ones (named after the first row that
+ * gives a company) and naming unnamed ones. Most domains of an import already exist after its first
+ * batches: they are only read, since an upsert costs a speculative insert per row even when it
+ * changes nothing.
+ */
+async function ensureAccounts(q: Queryable, rows: readonly LeadUpsert[], at: Date): Promise<Map<string, string>> {
+  const names = new Map<string, string | null>();
+  for (const r of rows) if (r.accountDomain && names.get(r.accountDomain) == null) names.set(r.accountDomain, r.company ?? null);
+  const ids = new Map<string, string>();
+  if (names.size === 0) return ids;
+  const { rows: known } = await q.query<{ id: string; domain: string; named: boolean }>(
+    'SELECT id, domain, name IS NOT NULL AS named FROM accounts WHERE domain = ANY($1::text[])',
+    [[...names.keys()]],
+  );
+  const named = new Set<string>();
+  for (const k of known) {
+    ids.set(k.domain, k.id);
+    if (k.named) named.add(k.domain);
+  }
+  const todo = [...names].filter(([domain, name]) => !ids.has(domain) || (!named.has(domain) && name !== null));
+  if (todo.length > 0) {
+    // Every row comes back (DO UPDATE, not DO NOTHING), also when another writer created it meanwhile.
+    const { rows: upserted } = await q.query<{ id: string; domain: string }>(
+      `INSERT INTO accounts (domain, name, created_at, updated_at) SELECT d, n, $3, $3 FROM unnest($1::text[], $2::text[]) AS u(d, n)
+       ON CONFLICT (domain) DO UPDATE SET name = coalesce(accounts.name, excluded.name),
+         updated_at = CASE WHEN accounts.name IS NULL AND excluded.name IS NOT NULL THEN excluded.updated_at ELSE accounts.updated_at END
+       RETURNING id, domain`,
+      [todo.map(([d]) => d), todo.map(([, n]) => n), at],
+    );
+    for (const u of upserted) ids.set(u.domain, u.id);
+  }
+  return ids;
 }
 
 /** Which of these existing leads already have exactly this touch. Only merged leads can, so new ones are not looked up. */
