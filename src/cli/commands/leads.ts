@@ -22,7 +22,7 @@ export function registerLeadsCommands(program: Command): void {
   leads
     .command('import')
     .description('import leads from a CSV file: good rows are stored, each bad row is reported with its line and reason')
-    .argument('<file>', 'CSV file with a header line')
+    .argument('<file>', 'CSV file with a header line, or - for standard input')
     .requiredOption('--source <name>', 'the list or system the file comes from, recorded on every lead (e.g. tradeshow-2026)')
     .option('--campaign <name>', 'campaign for rows without a Campaign column value')
     .option('--partner <name>', 'partner for rows without a Partner column value')
@@ -67,14 +67,17 @@ interface ImportCliOptions {
 
 async function importCommand(file: string, opts: ImportCliOptions): Promise<void> {
   // Every usage problem is found before the database is opened or a rejects file is created.
+  const stdin = file === '-';
   const path = resolve(file);
-  let isFile = false;
-  try {
-    isFile = statSync(path).isFile();
-  } catch {
-    throw new ValidationError(`cannot read ${file}: no such file`, { file }, 'IMPORT_NO_FILE');
+  if (!stdin) {
+    let isFile = false;
+    try {
+      isFile = statSync(path).isFile();
+    } catch {
+      throw new ValidationError(`cannot read ${file}: no such file`, { file }, 'IMPORT_NO_FILE');
+    }
+    if (!isFile) throw new ValidationError(`${file} is not a file`, { file }, 'IMPORT_NO_FILE');
   }
-  if (!isFile) throw new ValidationError(`${file} is not a file`, { file }, 'IMPORT_NO_FILE');
   const map = parseColumnMap(opts.map);
   if (!iconv.encodingExists(opts.encoding)) throw new ValidationError(`unknown encoding "${opts.encoding}"; use e.g. utf8, latin1, windows-1252, utf16le, gbk or shift_jis`);
   const delimiter = opts.delimiter === '\\t' || opts.delimiter === 'tab' ? '\t' : opts.delimiter;
@@ -91,7 +94,7 @@ async function importCommand(file: string, opts: ImportCliOptions): Promise<void
     process.once('SIGINT', onSigint);
     let report: ImportReport;
     try {
-      report = await importLeads(baton, createReadStream(path), {
+      report = await importLeads(baton, stdin ? process.stdin : createReadStream(path), {
         source: opts.source,
         campaign: opts.campaign ?? null,
         partner: opts.partner ?? null,
@@ -100,7 +103,7 @@ async function importCommand(file: string, opts: ImportCliOptions): Promise<void
         ...(delimiter !== undefined ? { delimiter } : {}),
         ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
         ...(rejectsPath ? { rejects: createWriteStream(rejectsPath) } : {}),
-        fileName: basename(path),
+        fileName: stdin ? 'stdin' : basename(path),
         actor: 'cli',
         signal: controller.signal,
       });
@@ -124,7 +127,7 @@ async function importCommand(file: string, opts: ImportCliOptions): Promise<void
 function summary(file: string, source: string, r: ImportReport, rejectsPath: string | undefined): string {
   const seconds = (r.durationMs / 1000).toFixed(1);
   const lines = [
-    `Imported ${file} (source "${source}") in ${seconds} s: ${r.rows} rows`,
+    `Imported ${file === '-' ? 'standard input' : file} (source "${source}") in ${seconds} s: ${r.rows} row${r.rows === 1 ? '' : 's'}`,
     `  created             ${r.imported.created}`,
     `  merged              ${r.imported.merged}`,
     `  duplicates in file  ${r.duplicatesInFile}`,
