@@ -3,6 +3,8 @@ import { loadConfig } from '../config/load.ts';
 import { describeError, toBatonError } from '../domain/errors.ts';
 import { startService } from '../main.ts';
 import { registerLeadsCommands } from './commands/leads.ts';
+import { registerEvalCommand } from './commands/eval.ts';
+import { registerQualifyCommand } from './commands/qualify.ts';
 
 /** Exit codes of every `baton` command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const;
@@ -45,6 +47,8 @@ export function buildProgram(): Command {
 
   // Further commands register here.
   registerLeadsCommands(program);
+  registerEvalCommand(program);
+  registerQualifyCommand(program);
   return program;
 }
 

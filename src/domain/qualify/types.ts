@@ -24,7 +24,11 @@ export type CriterionStatus = z.infer<typeof CriterionStatus>;
 const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real calendar date');
+  // Date.parse rolls 2026-02-30 over to March; a round trip catches days that do not exist.
+  .refine((s) => {
+    const t = Date.parse(`${s}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+  }, 'not a real calendar date');
 
 export const ThreadMessage = z.object({
   from: z.enum(['us', 'lead']).describe('who wrote it: our outreach or the lead'),

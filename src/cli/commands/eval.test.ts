@@ -1,0 +1,85 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { registerEvalCommand } from './eval.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'baton-eval-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const U = { status: 'unknown' } as const;
+const cases = [
+  { id: 'c1', lang: 'en', channel: 'email', date: '2026-03-02', lead: { title: 'VP Operations' }, reply: 'Yes. We set aside about $40k for this in Q2. Can we book a demo next week?', expected: { intent: 'interested', bant: { budget: { status: 'met', amount: 40000, currency: 'USD' }, authority: { status: 'met' }, need: U, timeline: { status: 'met', within_days: 120 } }, mql: true } },
+  { id: 'c2', lang: 'zh', channel: 'chat', date: '2026-05-13', reply: '请把我从你们的邮件列表里删除，<b>以后不要再发了</b>。', expected: { intent: 'unsubscribe', bant: { budget: U, authority: U, need: U, timeline: U }, mql: false } },
+];
+const dataset = join(dir, 'cases.jsonl');
+writeFileSync(dataset, `${cases.map((c) => JSON.stringify(c)).join('\n')}\nnot json\n`);
+
+let out: string[];
+let err: string[];
+beforeEach(() => {
+  out = [];
+  err = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  process.exitCode = undefined;
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+async function run(...args: string[]): Promise<void> {
+  const program = new Command('baton').exitOverride();
+  registerEvalCommand(program);
+  await program.parseAsync(['node', 'baton', 'eval', ...args]);
+}
+
+describe('baton eval', () => {
+  it('writes a prediction per line, the HTML report, and the metrics as one JSON object', async () => {
+    const preds = join(dir, 'p.jsonl');
+    const report = join(dir, 'r.html');
+    await run('--dataset', dataset, '--out', preds, '--report', report, '--json');
+    const lines = readFileSync(preds, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; predicted: unknown; error: string | null });
+    expect(lines.map((l) => l.id)).toEqual(['c1', 'c2', 'line-3']);
+    expect(lines[2]).toMatchObject({ predicted: null, error: expect.stringMatching(/not valid JSON/) });
+    expect(out).toHaveLength(1);
+    const metrics = JSON.parse(out[0] ?? '') as { cases: number; errors: number; intent: { accuracy: number } };
+    expect(metrics).toMatchObject({ cases: 3, errors: 1, intent: { accuracy: 1 } });
+    const html = readFileSync(report, 'utf8');
+    expect(html).toContain('Intent confusion matrix');
+    expect(html).toContain('line-3');
+    expect(html).not.toContain('<b>以后');
+    expect(process.exitCode).toBeUndefined();
+  });
+
+  it('exits 1 and names the metric when the gate fails', async () => {
+    const gate = join(dir, 'gate.json');
+    writeFileSync(gate, JSON.stringify({ max: { errors: 0 } }));
+    await run('--dataset', dataset, '--gate', gate, '--json');
+    expect(process.exitCode).toBe(1);
+    expect(err.join('\n')).toMatch(/gate failed: errors = 1, above the maximum 0/);
+  });
+
+  it('compares two metrics files side by side', async () => {
+    const a = join(dir, 'a.json');
+    const b = join(dir, 'b.json');
+    writeFileSync(a, JSON.stringify({ intent: { macro_f1: 0.8 } }));
+    writeFileSync(b, JSON.stringify({ intent: { macro_f1: 0.9 } }));
+    await run('--compare', a, b);
+    expect(out.join('\n')).toMatch(/intent\.macro_f1\s+0\.8\s+0\.9\s+\+0\.1/);
+  });
+
+  it('refuses the model engines for now with a clear message', async () => {
+    await expect(run('--dataset', dataset, '--engine', 'openai')).rejects.toThrow(/not available in `baton eval` yet/);
+    await expect(run('--dataset', dataset, '--engine', 'magic')).rejects.toThrow(/unknown engine "magic"/);
+  });
+
+  it('says what is missing', async () => {
+    await expect(run()).rejects.toThrow(/--dataset FILE.jsonl is required/);
+    await expect(run('--compare', dataset)).rejects.toThrow(/exactly two/);
+    await expect(run('--dataset', join(dir, 'nope.jsonl'))).rejects.toThrow(/cannot read dataset/);
+    expect(existsSync(join(dir, 'nope.jsonl'))).toBe(false);
+  });
+});

@@ -1,0 +1,115 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { compareMetrics, formatCompare } from '../../app/eval/compare.ts';
+import { evaluateDataset } from '../../app/eval/evaluate.ts';
+import { checkGate, describeGateFailure, Thresholds } from '../../app/eval/gate.ts';
+import type { Metrics } from '../../app/eval/metrics.ts';
+import { formatPredictionLine } from '../../app/eval/prediction.ts';
+import { renderReport } from '../../app/eval/report.ts';
+import { ValidationError } from '../../domain/errors.ts';
+import { OfflineEngine } from '../../domain/qualify/engine.offline.ts';
+import type { QualificationEngine } from '../../domain/qualify/types.ts';
+
+interface EvalOptions {
+  dataset?: string;
+  engine: string;
+  out?: string;
+  report?: string;
+  json?: boolean;
+  gate?: string;
+  compare?: string[];
+}
+
+const ENGINES = ['offline', 'openai', 'hybrid'] as const;
+
+function buildEngine(name: string): QualificationEngine {
+  if (name === 'offline') return new OfflineEngine();
+  if (name === 'openai' || name === 'hybrid') {
+    throw new ValidationError(`the ${name} engine is not available in \`baton eval\` yet; run with --engine offline`, { engine: name }, 'ENGINE_NOT_AVAILABLE');
+  }
+  throw new ValidationError(`unknown engine "${name}"; choose one of: ${ENGINES.join(', ')}`, { engine: name });
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ValidationError(`cannot read ${what} ${path}: ${e instanceof Error ? e.message : String(e)}`, { path });
+  }
+}
+
+function readJson(path: string, what: string): unknown {
+  const text = readText(path, what);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new ValidationError(`${what} ${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { path });
+  }
+}
+
+function summary(m: Metrics): string {
+  const f = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3));
+  return [
+    `dataset ${m.dataset ?? '-'}  engine ${m.engine}  cases ${m.cases}  errors ${m.errors}`,
+    `intent        accuracy ${f(m.intent.accuracy)}  macro-F1 ${f(m.intent.macro_f1)}`,
+    ...(['budget', 'authority', 'need', 'timeline'] as const).map(
+      (k) => `${k.padEnd(13)} accuracy ${f(m.bant[k].accuracy)}  met P ${f(m.bant[k].precision)} R ${f(m.bant[k].recall)} F1 ${f(m.bant[k].f1)}`,
+    ),
+    `bant macro-F1 ${f(m.bant_macro_f1)}`,
+    `mql           accuracy ${f(m.mql.accuracy)}  P ${f(m.mql.precision)} R ${f(m.mql.recall)} F1 ${f(m.mql.f1)}`,
+    `grounding     ${f(m.grounding.share)} (${m.grounding.grounded}/${m.grounding.checked})`,
+    `values        budget amount ${f(m.values.budget_amount.rate)} (${m.values.budget_amount.matched}/${m.values.budget_amount.labelled})  within_days ${f(m.values.within_days.rate)} (${m.values.within_days.matched}/${m.values.within_days.labelled})`,
+    `latency       p50 ${m.latency_ms.p50.toFixed(2)} ms  p95 ${m.latency_ms.p95.toFixed(2)} ms`,
+    `usage         model cases ${m.usage.model_cases}  tokens/case in ${m.usage.input_tokens_per_case} out ${m.usage.output_tokens_per_case}  cost/case ${m.usage.cost_per_case_usd === null ? 'n/a' : `$${m.usage.cost_per_case_usd}`}`,
+  ].join('\n');
+}
+
+async function evalAction(opts: EvalOptions): Promise<void> {
+  if (opts.compare) {
+    if (opts.compare.length !== 2) throw new ValidationError('--compare takes exactly two metrics files: --compare A.json B.json');
+    const [a, b] = opts.compare as [string, string];
+    const rows = compareMetrics(readJson(a, 'metrics file'), readJson(b, 'metrics file'));
+    console.log(opts.json ? JSON.stringify({ a, b, rows }) : formatCompare(rows, basename(a), basename(b)));
+    return;
+  }
+  if (!opts.dataset) throw new ValidationError('--dataset FILE.jsonl is required (or --compare A.json B.json)');
+  const engine = buildEngine(opts.engine);
+  // Read the gate before the run so a typo in its path does not cost a whole evaluation.
+  let thresholds: Thresholds | undefined;
+  if (opts.gate) {
+    const parsed = Thresholds.safeParse(readJson(opts.gate, 'thresholds file'));
+    if (!parsed.success) throw new ValidationError(`thresholds file ${opts.gate} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    thresholds = parsed.data;
+  }
+  const text = readText(opts.dataset, 'dataset');
+  const { lines, predictions, metrics } = await evaluateDataset(text, engine, { clock: () => performance.now(), dataset: opts.dataset });
+  if (opts.out) writeFileSync(opts.out, predictions.map((p) => `${formatPredictionLine(p)}\n`).join(''));
+  if (opts.report) writeFileSync(opts.report, renderReport(metrics, lines, predictions));
+  console.log(opts.json ? JSON.stringify(metrics) : summary(metrics));
+  if (thresholds) {
+    const result = checkGate(metrics, thresholds, basename(opts.dataset));
+    for (const m of result.unmeasured) console.error(`gate: ${m} not measured on this dataset (skipped)`);
+    if (!result.passed) {
+      for (const f of result.failures) console.error(`gate failed: ${describeGateFailure(f)}`);
+      process.exitCode = 1;
+    } else if (!opts.json) {
+      console.error(`gate passed (${opts.gate})`);
+    }
+  }
+}
+
+/** `baton eval --dataset FILE.jsonl [--engine] [--out] [--report] [--json] [--gate]` and `baton eval --compare A.json B.json`. */
+export function registerEvalCommand(program: Command): void {
+  program
+    .command('eval')
+    .description('run the qualification engine on a labelled case file (../shared/evals/FORMAT.md) and report the metrics')
+    .option('--dataset <file>', 'cases as JSON Lines')
+    .option('--engine <name>', `engine to evaluate: ${ENGINES.join(' | ')}`, 'offline')
+    .option('--out <file>', 'write predictions as JSON Lines (one per case, same order)')
+    .option('--report <file>', 'write an HTML report with the failing cases')
+    .option('--json', 'print the metrics as one JSON object on stdout')
+    .option('--gate <file>', 'check the metrics against a thresholds file (e.g. evals/thresholds.json); exit 1 when below')
+    .option('--compare <files...>', 'show two metrics JSON files side by side: --compare A.json B.json')
+    .action(async (opts: EvalOptions) => evalAction(opts));
+}
