@@ -13,6 +13,10 @@ import type { LineEvent } from './lines.ts';
  * the record's first line is reported as broken and the lines after it are read again as new records:
  * an unclosed quote in the middle of a file loses one row, and only the last `maxRecordLines` lines are
  * ever held.
+ *
+ * Why not csv-parse's own stream over the whole file: it stops at the first quote error, and its
+ * skip_records_with_error mode keeps a quote open across the rest of the file (and, at 6.2.1, drops the
+ * rest of a chunk after an over-long record). csv-parse still splits every quoted record (fields.ts).
  */
 
 export type Framed =
