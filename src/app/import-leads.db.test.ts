@@ -214,10 +214,14 @@ describe('CSV import of broken quoting', () => {
       'q4@quote.example,Q Four,"Quoted, Too","a note, with a comma"',
       'q5@quote.example,Q Five,Last,"multi',
       'line note"',
+      'q6@quote.example,Q Six 5\'10",Tall Ltd,an inch mark is not a quote',
     ].join('\n');
     const report = await importText(csv);
-    expect(report.rejected).toEqual([{ line: 3, reason: expect.stringMatching(/^(broken quoting|unclosed quote)/) }]);
-    expect(report).toMatchObject({ rows: 5, imported: { created: 4 } });
+    expect(report.rejected).toEqual([
+      { line: 3, reason: expect.stringMatching(/^(broken quoting|unclosed quote)/) },
+      { line: 8, reason: 'broken quoting: a quote inside an unquoted field (quote the whole field and write the quote as "")' },
+    ]);
+    expect(report).toMatchObject({ rows: 6, imported: { created: 4 } });
     expect((await lead('q4@quote.example'))?.lead).toMatchObject({ company: 'Quoted, Too', attributes: { Notes: 'a note, with a comma' } });
     expect((await lead('q5@quote.example'))?.lead.attributes).toEqual({ Notes: 'multi\nline note' });
   });

@@ -82,9 +82,9 @@ describe('fields and rows', () => {
     expect(splitRecords(['a,b', '"x, y","say ""hi"""', 'c,"d"e'], ',')).toEqual([
       ['a', 'b'],
       ['x, y', 'say "hi"'],
-      { error: expect.stringMatching(/^broken quoting: a quoted field goes on after its closing quote/) },
+      { error: expect.stringMatching(/^broken quoting: a quoted field goes on after its closing quote/), code: 'CSV_INVALID_CLOSING_QUOTE' },
     ]);
-    expect(splitRecords(['a,b"c'], ',')).toEqual([{ error: expect.stringMatching(/a quote inside an unquoted field/) }]);
+    expect(splitRecords(['a,b"c'], ',')).toEqual([{ error: expect.stringMatching(/a quote inside an unquoted field/), code: 'INVALID_OPENING_QUOTE' }]);
   });
 
   it('gives each bad row a reason a person can act on', () => {

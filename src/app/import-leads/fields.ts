@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
  */
 
 /** Fields of one record, or why it could not be read. */
-export type Fields = string[] | { error: string };
+export type Fields = string[] | { error: string; code?: string };
 
 const OPTIONS = { relax_column_count: true, bom: false, record_delimiter: '\n', quote: '"', escape: '"', relax_quotes: false } as const;
 
@@ -41,7 +41,8 @@ export function splitOne(text: string, delimiter: string): Fields {
     if (records.length !== 1) return { error: 'broken quoting: the record does not parse as one row' };
     return records[0] as string[];
   } catch (e) {
-    return { error: describeCsvError(e) };
+    const code = (e as { code?: unknown }).code;
+    return { error: describeCsvError(e), ...(typeof code === 'string' ? { code } : {}) };
   }
 }
 

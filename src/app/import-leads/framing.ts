@@ -42,6 +42,8 @@ export class RecordFramer {
     private readonly limits: FramerLimits,
     /** Whether a record spanning several lines (`text`: joined by "\n") is one good record. */
     private readonly acceptsMultiline: (text: string, lines: readonly string[]) => boolean,
+    /** A more precise reason for a broken record from its first line alone (e.g. a stray quote), if any. */
+    private readonly explain: (firstLine: string) => string | null = () => null,
   ) {}
 
   push(event: LineEvent, emit: (f: Framed) => void): void {
@@ -58,7 +60,7 @@ export class RecordFramer {
     while (this.open) {
       const open = this.open;
       this.open = null;
-      emit(broken(open, 'unclosed quote: a field opened with " on this line is never closed; the lines after it were read as separate rows'));
+      emit(this.broken(open, 'unclosed quote: a field opened with " on this line is never closed; the lines after it were read as separate rows'));
       for (const l of open.lines.slice(1)) this.push({ kind: 'line', no: l.no, text: l.text }, emit);
     }
   }
@@ -69,7 +71,7 @@ export class RecordFramer {
     if (e.kind === 'oversized') {
       if (open) {
         this.open = null;
-        emit(broken(open, this.limitReason()));
+        emit(this.broken(open, this.limitReason()));
         return [...again(open), e];
       }
       emit({
@@ -98,22 +100,27 @@ export class RecordFramer {
       const text = texts.join('\n');
       const first = open.lines[0] as { no: number };
       if (open.chars > this.limits.maxRecordChars) {
-        emit(broken(open, this.limitReason()));
+        emit(this.broken(open, this.limitReason()));
         return again(open);
       }
       if (this.acceptsMultiline(text, texts)) {
         emit({ kind: 'record', line: first.no, text, multiline: true });
         return [];
       }
-      emit(broken(open, `broken quoting: the field opened with " on this line only closes on line ${e.no}, and lines ${first.no}-${e.no} do not form one valid record; the lines after it were read as separate rows`));
+      emit(this.broken(open, `broken quoting: the field opened with " on this line only closes on line ${e.no}, and lines ${first.no}-${e.no} do not form one valid record; the lines after it were read as separate rows`));
       return again(open);
     }
     if (open.chars > this.limits.maxRecordChars || open.lines.length >= this.limits.maxRecordLines) {
       this.open = null;
-      emit(broken(open, this.limitReason()));
+      emit(this.broken(open, this.limitReason()));
       return again(open);
     }
     return [];
+  }
+
+  private broken(open: OpenRecord, reason: string): Framed {
+    const first = open.lines[0] as { no: number; text: string };
+    return { kind: 'bad', line: first.no, reason: this.explain(first.text) ?? reason, raw: first.text };
   }
 
   private limitReason(): string {
@@ -122,10 +129,6 @@ export class RecordFramer {
   }
 }
 
-function broken(open: OpenRecord, reason: string): Framed {
-  const first = open.lines[0] as { no: number; text: string };
-  return { kind: 'bad', line: first.no, reason, raw: first.text };
-}
 
 function again(open: OpenRecord): LineEvent[] {
   return open.lines.slice(1).map((l) => ({ kind: 'line' as const, no: l.no, text: l.text }));

@@ -53,7 +53,15 @@ export class ImportRun {
     this.delimiter = opts.delimiter ?? ',';
     this.batch = this.newBatch();
     this.rejects = opts.rejects ? new RejectsWriter(opts.rejects) : null;
-    this.framer = new RecordFramer({ maxRecordChars: MAX_RECORD_CHARS, maxRecordLines: MAX_RECORD_LINES }, (text, lines) => this.isWholeRecord(text, lines));
+    this.framer = new RecordFramer(
+      { maxRecordChars: MAX_RECORD_CHARS, maxRecordLines: MAX_RECORD_LINES },
+      (text, lines) => this.isWholeRecord(text, lines),
+      (line) => {
+        // An odd quote inside an unquoted field (5'10") is the row's own problem, not an unclosed field.
+        const f = splitOne(line, this.delimiter);
+        return !Array.isArray(f) && f.code === 'INVALID_OPENING_QUOTE' ? f.error : null;
+      },
+    );
   }
 
   text(text: string): void {
