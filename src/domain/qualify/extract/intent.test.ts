@@ -291,6 +291,139 @@ describe('intent, second batch of paraphrases', () => {
   }
 });
 
+const THIRD: Partial<Record<Intent, readonly string[]>> = {
+objection: [
+ "Hi Tom,\n\nThe demo was solid and our dispatchers liked the map view. The sticking point is the hardware: $400 per tablet across 90 trucks is money we didn't plan for. Can the app run on the phones our drivers already carry?\n\nBest,\nAmy",
+ "We'd be moving off Paycom, which everyone knows. Retraining 300 managers mid-year is a big ask. What does your migration support actually include?",
+ "Our auditors require data retention of seven years and your plan caps history at three. Can that be extended?",
+ "We looked at your security page. There's no mention of SSO on the standard plan, and our IT team won't roll out anything without it.",
+ "I'd need to see this working with our Epic integration before I take it to anyone. Until then it's hard for me to champion it.",
+ "We're a union shop and any scheduling change has to go through the union. A tool that auto-assigns shifts would be a tough sell.",
+ "The AI summaries in your demo got two facts wrong. In legal work that is not acceptable.",
+ "Our last vendor promised a 4-week rollout and took 5 months. What guarantees can you give on timeline?",
+ "Frankly, your per-location fee makes no sense for us with 40 small kiosks.",
+ "We're already paying for Microsoft Bookings as part of our licence, so a separate tool is hard to justify.",
+ "我们看了你们的方案，功能是够的，就是价格比我们预期高了一截。能不能按年付打个折？",
+ "你们的系统需要每台电脑装客户端，我们IT不允许随便装软件。",
+ "我们领导比较关心数据会不会被拿去训练模型，这一点你们怎么保证？",
+ "你们没有上海本地的实施团队，后期维护我们比较担心。",
+ "我们之前用过类似的系统，员工抵触很大，最后没推下去。",
+],
+referral: [
+ "Hi Jo,\n\nThanks, but I just handle day-to-day bookings. Purchasing decisions for facilities sit with our operations director, Neil Grant (ngrant@bayside.org).\n\nKaren",
+ "I'd point you to our CFO, Lisa Tan. She's been looking at expense tools.",
+ "Our regional IT lead, Victor Ruiz, evaluates anything endpoint-related. I'll let him know you'll reach out.",
+ "This sits with HR, not finance. Try Olga in People Ops, olga@firm.com.",
+ "Speak with Daniel Moore on our procurement desk, he runs the RFP process.",
+ "Please route vendor proposals through purchasing@cityhospital.org.",
+ "我只是前台，这事你得找我们行政主管李敏，电话我不方便给，你发邮件到 limin@x.cn 吧。",
+ "IT采购都是集团信息部统一做的，我帮你问了，对接人是信息部的赵磊。",
+ "这事我说了不算，你直接联系我们老板陈总吧。",
+],
+not_interested: [
+ "We evaluated this category last year and decided it wasn't worth it for a team our size.",
+ "Our practice is closing at the end of the year, so there's no point.",
+ "I appreciate the persistence, but we're not going to buy this.",
+ "We handle scheduling in a shared spreadsheet and it works for us.",
+ "No, we're all set with our current provider.",
+ "我们老板说了，这类系统一律不考虑。",
+ "我们规模小，用Excel就够了，不需要。",
+],
+question: [
+ "How does billing work if we add users mid-year?",
+ "Is there an API we can use to push data into our warehouse?",
+ "What's your uptime SLA?",
+ "Can we self-host it?",
+ "请问支持多少人同时在线？",
+ "你们的数据中心在哪个城市？",
+],
+interested: [
+ "Yes please - our front desk is drowning in paper sign-in sheets. When can you show us?",
+ "We have budget set aside for Q3 and would like a proposal by Friday.",
+ "I've shared this with our COO and we'd like to set up a call with both of us.",
+ "Sounds promising. Send me a few times that work next week.",
+ "可以先给我们做个POC吗？我们想下个月就开始。",
+ "你们这个正是我们要的，尽快安排一下。",
+],
+not_now: [
+ "We're closing our fiscal year; ask me again in September.",
+ "Not this year. We revisit tooling every January.",
+ "Check in with me after Q2 — nothing new until then.",
+ "目前在做组织调整，三个月后再联系我。",
+ "今年来不及了，明年初再看。",
+],
+};
+
+describe('intent, third batch of paraphrases (emails with greetings and signatures)', () => {
+  for (const [intent, replies] of Object.entries(THIRD) as [Intent, readonly string[]][]) {
+    it.each(replies)(`${intent}: %s`, (reply) => {
+      expect(intentOf(reply)).toBe(intent);
+    });
+  }
+});
+
+const FOURTH: Partial<Record<Intent, readonly string[]>> = {
+objection: [
+ "您好，\n\n方案我们内部看过了，大家觉得功能挺全，但按门店收费对我们不太友好，我们有200多家小门店，单店营业额都不高。\n\n刘强",
+ "张经理，\n\n你们的试用版我们跑了两周，识别准确率大概只有85%，达不到我们质检要求的98%。\n\n王工",
+ "你们报价里的实施费占了一半，这部分我们很难向财务解释。",
+ "我们集团要求供应商必须有ISO27001认证，你们目前还没有吧？",
+ "我们现在用的用友还有两年合同，提前解约违约金很高。",
+ "说句实在的，你们的产品跟钉钉自带的功能差别不大，我们为什么要额外花钱？",
+ "Hi Sara,\n\nWe ran the trial with two teams. Adoption was fine but the reporting is too basic for our board packs, and exporting to Excel loses the formatting.\n\nDerek",
+ "Thanks for the proposal. Legal flagged the liability cap in your MSA as far too low for a system that touches payroll.",
+ "Our CISO read your pen test summary and has questions about the two high findings that are still open.",
+ "The integration with NetSuite is one-way only, and we need two-way sync. That's the gap for us.",
+ "We're a Mac shop and your agent is Windows-only.",
+ "Pricing per location works against us - we have 60 tiny branches.",
+],
+referral: [
+ "您好，这个项目现在是我们新来的CIO在牵头，我把你的邮件转他了，他姓冯。",
+ "这块业务已经划给华南区了，你联系一下华南区的负责人吴涛吧。",
+ "我们公司的软件采购都走集团，你可以把资料发到集团采购邮箱 caigou@x.cn。",
+ "Thanks for reaching out. Vendor selection for analytics sits with our data team; Priya Nair leads it and is the right contact.",
+ "Not my department. For fleet tech, talk to Jorge in operations - jorge.m@fleetco.com.",
+ "I'm on the clinical side. Anything software goes to our IT director, Paul Fox.",
+],
+not_interested: [
+ "您好，我们公司明年要搬到东南亚，国内这边不再扩张，就不考虑了。",
+ "谢谢，我们这行用不上这种系统。",
+ "Thanks, but we don't see a fit. We're a two-location practice and paper works fine.",
+ "We just renewed with our current vendor for three years, so no.",
+ "Not something we need. Appreciate it though.",
+],
+question: [
+ "您好，想问下你们的系统支持多语言吗？我们有海外分公司。",
+ "请问一个账号可以几个人同时登录？",
+ "你们的服务器是阿里云还是自建机房？",
+ "Hi, does the mobile app work offline, and how does it sync when the device reconnects?",
+ "What does the onboarding process look like for a 200-person company?",
+ "Quick one: do you charge per active user or per invited user?",
+ "Could you tell me whether your platform supports SCIM provisioning?",
+],
+interested: [
+ "您好，我们正好在找这类系统，下周三下午方便的话来我们公司演示一下吧。",
+ "可以，先把合同和报价单发过来，我们走一下审批。",
+ "Yes - we've been meaning to fix our intake process. Can we do a 30-minute demo Tuesday?",
+ "Great timing. Please send a proposal for 120 users; we'd like to start in June.",
+ "I'm interested. Who's the best person to set up a trial with?",
+],
+not_now: [
+ "您好，我们这个月在做年度审计，下个月中旬再联系我吧。",
+ "目前预算冻结，等下半年预算批下来再说。",
+ "We're in the middle of a merger; please reach out again in the autumn.",
+ "Give me until after the board meeting in June, then follow up.",
+],
+};
+
+describe('intent, fourth batch of paraphrases (emails with greetings and signatures)', () => {
+  for (const [intent, replies] of Object.entries(FOURTH) as [Intent, readonly string[]][]) {
+    it.each(replies)(`${intent}: %s`, (reply) => {
+      expect(intentOf(reply)).toBe(intent);
+    });
+  }
+});
+
 describe('intent, precedence and traps', () => {
   it('an out-of-office that names a colleague is not a referral', () => {
     expect(intentOf('I am out of the office until Monday with no access to email. For urgent matters contact procurement@x.com.')).toBe('out_of_office');

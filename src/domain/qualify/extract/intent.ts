@@ -2,7 +2,7 @@ import type { Intent } from '../types.ts';
 import type { Sentence } from '../text.ts';
 import { isOutOfOffice } from './auto-reply.ts';
 import { isBounce } from './bounce.ts';
-import { ACK_ONLY, DECLINE, INTEREST, NOT_NOW, PUSHBACK_ANYWHERE, PUSHBACK_STATEMENT, QUESTION } from './intent-lexicon.ts';
+import { ACK_ONLY, criticisesOffer, DECLINE, INTEREST, NOT_NOW, PUSHBACK_ANYWHERE, PUSHBACK_SHAPE, PUSHBACK_STATEMENT, QUESTION, VENDOR_REF } from './intent-lexicon.ts';
 import type { ReferralFinding } from './referral.ts';
 
 export interface IntentDecision {
@@ -68,6 +68,9 @@ function interestSentences(sentences: readonly Sentence[]): { strong: Sentence[]
   return { strong, weak };
 }
 
+const NEGATIVE_POLARITY = /\b(?:not|no|never|can't|cannot|won't|don't|doesn't|isn't|aren't|wasn't|without|too)\b|不|没|无法|太/;
+const CONTRAST = /\b(?:but|however|though|although|unfortunately|honestly|frankly)\b|但|不过|可是/;
+
 // Complaints about the tool they are leaving are not pushback on us.
 const INCUMBENT = /\b(?:replace|replacing|switch(?:ing)? (?:away )?from|moving off|migrat\w+ (?:away )?from|our current|currently using|existing|which has (?:become|gotten)|has become|has gotten|our old|legacy)\b|现在用的|目前用的|原来的|之前的系统|老系统/;
 
@@ -75,7 +78,7 @@ function pushbackSentences(sentences: readonly Sentence[]): Sentence[] {
   return sentences.filter((s) => {
     const incumbent = INCUMBENT.test(s.norm);
     const anywhere = PUSHBACK_ANYWHERE.some((p, i) => (i === 0 && incumbent ? false : p.test(s.norm)));
-    return anywhere || (!s.isQuestion && PUSHBACK_STATEMENT.some((p) => p.test(s.norm)));
+    return anywhere || PUSHBACK_SHAPE.some((p) => p.test(s.norm)) || criticisesOffer(s.norm) || (!s.isQuestion && PUSHBACK_STATEMENT.some((p) => p.test(s.norm)));
   });
 }
 
@@ -117,5 +120,14 @@ export function classifyIntent(input: IntentInput): IntentDecision {
   if (interest.weak.length > 0) return { intent: 'interested', confidence: 0.6, rule: 'interest_weak' };
   if (s.length > 0 && s.every((x) => ACK_ONLY.test(x.norm))) return { intent: 'question', confidence: 0.3, rule: 'ack' };
   if (input.hasPositiveBant) return { intent: 'interested', confidence: 0.45, rule: 'bant_fallback' };
+  // Nothing decided and nothing asked: a reply that only states a limit or a refusal is pushing back
+  // (or declining, when it is short and says nothing about the offer); a question it is not.
+  const negative = s.filter((x) => NEGATIVE_POLARITY.test(x.norm));
+  if (negative.length > 0) {
+    const aboutOffer = negative.some((x) => VENDOR_REF.test(x.norm) || CONTRAST.test(x.norm));
+    return aboutOffer || negative.length > 1
+      ? { intent: 'objection', confidence: 0.35, rule: 'negative_fallback' }
+      : { intent: 'not_interested', confidence: 0.35, rule: 'negative_fallback' };
+  }
   return { intent: 'question', confidence: 0.3, rule: 'fallback' };
 }

@@ -20,15 +20,37 @@ const DEFLECT: readonly RegExp[] = [
   /\b(?:looping|looped|loop|cc'?ing|cc'?ed|copying|adding|added)\s+(?:in\s+)?[^.]{0,80}\bwho\s+(?:owns|handles|runs|manages|makes|signs|approves|decides|is responsible|leads|heads|would sign|will sign|has the budget)/,
   /\byou(?:'ll| will|'d| would)?\s+(?:want|need|be better off|do better|have (?:more|better) luck)\s+(?:to\s+)?(?:talk(?:ing)?|speak(?:ing)?|reach(?:ing)? out|contact(?:ing)?|get(?:ting)? in touch|connect(?:ing)?|chat(?:ting)?|e-?mail(?:ing)?|writ(?:e|ing)|go(?:ing)? through)\b/,
   /\b(?:you should|you could|you can|you may want to|you might want to|better to|best to|it'd be best to|try)\s+(?:talk(?:ing)?|speak(?:ing)?|reach(?:ing)? out|contact(?:ing)?|get(?:ting)? in touch|connect(?:ing)?|e-?mail(?:ing)?|writ(?:e|ing)|ask(?:ing)?)\b/,
-  /\b(?:should|need to|want to|would|'d|will|'ll)\s+(?:really\s+|probably\s+|actually\s+)?(?:be\s+)?(?:talking|speaking|talk|speak|chatting|chat)\s+(?:to|with)\b|\b(?:put|get) you in touch with\b|\b(?:connect|introduce) you (?:to|with)\b|\bmy (?:replacement|successor)\b|\b(?:took|has taken|taken) over (?:from me|my role|this|vendor|purchasing)\b|\bnow (?:handles|owns|manages|runs|looks after)\b|\b(?:he|she|they)(?:'d| would| will|'ll)? be the (?:one|person|people) (?:to|who)\b|\bnot me,? but\b|\byour best bet\b|\bi (?:no longer|don't) (?:handle|manage|look after|own|run|work on|oversee|deal with)\b|\bi(?:'ve| have) (?:moved|changed) (?:to a different|roles|teams|departments|jobs)\b|\bthe (?:right|best|correct) (?:person|contact|one|people)\b|\b(?:is|would be) (?:the|a) (?:right|better|best) (?:person|contact|fit to talk)\b|\bbetter (?:person|contact)\b/,
+  /\b(?:point|direct|refer|send|route)\s+you\s+(?:to|towards)\b|\b(?:goes|go|is routed|gets routed|are routed|is handled|are handled) (?:to|through|by) (?:our|my|the) (?:[\w-]+ ){0,2}?(?:director|manager|head|team|department|dept|procurement|purchasing|it|finance|office|desk|lead|officer|cfo|ceo|coo|cto|cio|vp|buyer|committee)\b|\b(?:sits?|rests?|lies?|lie)\s+with\s+(?!me\b|us\b)\w+|\broute\s+(?:vendor\s+|all\s+|this\s+|your\s+)?\w*\s*(?:through|via|to)\b|\bgo(?:es)? through (?:our|the) (?:procurement|purchasing|it|finance|legal|hr)\b|\bi(?:'ll| will) let (?:him|her|them) know\b|\b(?:he|she|they)(?:'ll| will) (?:reach out|be in touch|get back to you|contact you)\b|\b(?:should|need to|want to|would|'d|will|'ll)\s+(?:really\s+|probably\s+|actually\s+)?(?:be\s+)?(?:talking|speaking|talk|speak|chatting|chat)\s+(?:to|with)\b|\b(?:put|get) you in touch with\b|\b(?:connect|introduce) you (?:to|with)\b|\bmy (?:replacement|successor)\b|\b(?:took|has taken|taken) over (?:from me|my role|this|vendor|purchasing)\b|\bnow (?:handles|owns|manages|runs|looks after)\b|\b(?:he|she|they)(?:'d| would| will|'ll)? be the (?:one|person|people) (?:to|who)\b|\bnot me,? but\b|\byour best bet\b|\bi (?:no longer|don't) (?:handle|manage|look after|own|run|work on|oversee|deal with)\b|\bi(?:'ve| have) (?:moved|changed) (?:to a different|roles|teams|departments|jobs)\b|\bthe (?:right|best|correct) (?:person|contact|one|people)\b|\b(?:is|would be) (?:the|a) (?:right|better|best) (?:person|contact|fit to talk)\b|\bbetter (?:person|contact)\b/,
   /\b(?:please\s+)?(?:reach out to|get in touch with|talk to|speak (?:to|with)|connect with|direct (?:this|your (?:e-?mail|note|inquiry|question)s?) to|contact)\s+(?:my colleague|our|him|her|them|[a-z]+\s+[a-z]+\s+(?:at|on|\(|,)|[\w.+-]+@)/,
   /\b(?:he|she|they|who)\s+(?:handles|owns|runs|manages|is responsible for|is in charge of|looks after|oversees|heads|covers|makes|takes care of|leads)\b[^.]{0,60}\bnot me\b/,
   /\bi(?:'m| am)\s+(?:forwarding|passing|handing)\s+(?:this|your)\b|\bi(?:'ll| will)\s+(?:forward|pass|hand)\s+(?:this|your (?:e-?mail|note|message))\s+(?:on\s+|along\s+|over\s+)?to\b|\bi(?:'ve| have)\s+(?:forwarded|passed)\s+(?:this|your (?:e-?mail|note|message))\s+(?:on\s+|along\s+)?to\b/,
-  /不归我(?:们)?[a-z0-9\u4e00-\u9fff]{0,6}(?:管|负责)|不是我(?:们)?(?:部门|这边)?(?:负责|管)|我(?:已经)?不负责|(?:你|您)(?:可以|直接|最好|得|要)?(?:去)?(?:联系|找|对接|问问?|加)(?!我(?!们)|个|时间|机会|一下我(?!们))|请(?:直接)?(?:联系|找|对接|和(?:他|她)对接|跟(?:他|她)对接)(?!我(?!们))|(?:和|跟|与)(?:他|她)(?:直接)?对接|负责人是|对接人是|联系人是|拍板的是|决定的是|说了算的是|管这(?:块|个|事)的是|(?:这事|这块|这个事情?)(?:得|要|应该|需要)?(?:找|问)|(?:得|要|需要)问(?:我们|一下)?(?:的)?(?:老板|领导|上级|老总|[\u4e00-\u9fff]{1,3}总)|我帮(?:你|您)(?:转|问)|把(?:你|您)?(?:的)?(?:邮件|信息|需求|资料)?(?:已经)?转(?:给|发|交)|已(?:经)?转(?:给|发|交)|把(?:你|您)推给|把(?:他|她)的?(?:微信|电话|联系方式|名片)推给|(?:加|找)(?:一下)?(?:他|她)(?:的)?微信|(?:他|她)(?:管|负责)(?:这块|这个|这事|采购|这方面)|(?:得|要|需要|应该)找|推荐给|介绍给|引荐|(?:他|她)会(?:联系|找)(?:你|您)|(?:让|叫)(?:他|她)(?:联系|找)(?:你|您)|接替|接手|调岗|换部门|转岗|现在(?:是|由)[\u4e00-\u9fff]{1,6}负责|由(?!我)[\u4e00-\u9fffa-z]{1,10}(?:负责|在管|管理|来管)|是(?!我)[\u4e00-\u9fffa-z]{1,10}(?:在|来)?负责|归[\u4e00-\u9fffa-z]{1,10}管/,
+  /不归我(?:们)?[a-z0-9\u4e00-\u9fff]{0,6}(?:管|负责)|不是我(?:们)?(?:部门|这边)?(?:负责|管)|我(?:已经)?不负责|(?:你|您)(?:可以|直接|最好|得|要)?(?:去)?(?:联系|找|对接|问问?|加)(?!我(?!们)|个|时间|机会|一下我(?!们))|请(?:直接)?(?:联系|找|对接|和(?:他|她)对接|跟(?:他|她)对接)(?!我(?!们))|(?:和|跟|与)(?:他|她)(?:直接)?对接|负责人是|对接人是|联系人是|拍板的是|决定的是|说了算的是|管这(?:块|个|事)的是|(?:这事|这块|这个事情?)(?:得|要|应该|需要)?(?:找|问)|(?:得|要|需要)问(?:我们|一下)?(?:的)?(?:老板|领导|上级|老总|[\u4e00-\u9fff]{1,3}总)|我帮(?:你|您)(?:转|问)|把(?:你|您)?(?:的)?(?:邮件|信息|需求|资料)?(?:已经)?转(?:给|发|交)|已(?:经)?转(?:给|发|交)|把(?:你|您)推给|把(?:他|她)的?(?:微信|电话|联系方式|名片)推给|(?:加|找)(?:一下)?(?:他|她)(?:的)?微信|(?:他|她)(?:管|负责)(?:这块|这个|这事|采购|这方面)|(?:得|要|需要|应该)找|推荐给|介绍给|引荐|(?:他|她)会(?:联系|找)(?:你|您)|(?:让|叫)(?:他|她)(?:联系|找)(?:你|您)|接替|接手|调岗|在牵头|牵头的是|转(?:给)?(?:他|她)了|(?:都|统一)走(?:集团|总部|采购|信息部)|发到[\u4e00-\u9fffa-z]{0,10}邮箱|对接人是|帮你问了|你(?:直接)?联系我们|你得找|你要找|换部门|转岗|现在(?:是|由)[\u4e00-\u9fff]{1,6}负责|由(?!我)[\u4e00-\u9fffa-z]{1,10}(?:负责|在管|管理|来管)|是(?!我)[\u4e00-\u9fffa-z]{1,10}(?:在|来)?负责|归[\u4e00-\u9fffa-z]{1,10}管/,
 ];
 // Someone else named as owner: "Carla Mendes runs our T&E program", "our CFO owns the budget". Case matters.
 const OWNER_IS_OTHER =
-  /\b(?:[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?,?|[A-Z]{2,4},?|[Hh]e|[Ss]he|[Tt]hey)\s+(?:handles|owns|runs|manages|is responsible for|is in charge of|looks after|oversees|heads up|makes the \w* ?decisions?|makes (?:those|these|all) (?:calls|decisions)|takes care of|makes the calls?|decides|is the (?:right|best) (?:person|contact))\b/;
+  /\b(?:[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?,?|[A-Z]{2,4},?|[Hh]e|[Ss]he|[Tt]hey)\s+(?:evaluates|reviews|approves|signs off on|is looking at|has been looking at|buys|purchases|handles|owns|runs|manages|is responsible for|is in charge of|looks after|oversees|heads up|makes the \w* ?decisions?|makes (?:those|these|all) (?:calls|decisions)|takes care of|makes the calls?|decides|is the (?:right|best) (?:person|contact))\b/;
+// A referral by shape: a verb that sends us somewhere, aimed at a person who is not the writer
+// ("reach out to our controller", "email jen@acme.com", "你联系一下行政部的王姐").
+const SEND_TO =
+  /\b(?:contact|reach out to|reach|talk to|speak (?:to|with)|e-?mail|write to|connect with|get in touch with|try|ask|send (?:it|this|that|the \w+|your \w+|them|over) (?:over |directly |straight )?to|forward(?:ed|ing)? (?:it|this|your \w+) to|pass(?:ed|ing)? (?:it|this|you|your \w+) (?:on |along )?to|introduce you to|cc(?:'d|ed)?|copying|copied|looping in|looped in|adding|added)\s+(?:in\s+)?/g;
+const PERSON_AFTER =
+  /^(?:[\w.+-]+@[\w-]+\.[\w.]+|(?:our|my|the|their|his|her)\s+(?:[\w&/-]+\s+){0,3}?(?:guy|gal|person|people|lead|head|manager|director|officer|vp|ceo|cfo|coo|cto|cio|cmo|cro|chro|founder|owner|boss|team|department|dept|colleague|coworker|partner|admin|administrator|coordinator|specialist|buyer|controller|counsel|president|principal|supervisor|office|desk)\b)/;
+const MEETING_LOOP_IN = /\b(?:loop|bring|include|invite|add|looping|bringing|including|inviting|adding)\b[^.]{0,50}\b(?:to|in|on|into|for)\s+(?:the|our|a|this)\s+(?:call|demo|meeting|session|conversation|walkthrough|visit)\b/;
+const SEND_TO_ZH =
+  /(?:联系|找|对接|问问?|加|转给|推给|转交|抄送给?|交给)(?:一下)?(?:我们|我司|公司)?(?:的)?[\u4e00-\u9fffa-z]{0,10}(?:经理|总监|主管|主任|负责人|老板|领导|同事|专员|部|部门|中心|团队|姐|哥|工|老师|总|组长)/;
+
+function sendsElsewhere(s: Sentence): boolean {
+  if (MEETING_LOOP_IN.test(s.norm)) return false;
+  for (const m of s.norm.matchAll(SEND_TO)) {
+    const after = s.norm.slice((m.index ?? 0) + m[0].length);
+    if (PERSON_AFTER.test(after)) return true;
+    // A capitalised full name right after the verb: "email Jen Alvarez", "talk to Raj Patel".
+    const orig = s.text.slice((m.index ?? 0) + m[0].length);
+    if (/^[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+\b|\s+(?:in|at|from|on)\s|\s*[,(])/.test(orig)) return true;
+  }
+  return SEND_TO_ZH.test(s.norm) && !/(?:联系|找|对接|问|加)(?:一下)?我(?!们)/.test(s.norm);
+}
+
 // Forwarding is something the writer did; it says nothing about who decides.
 const FORWARD_ONLY = /\b(?:forwarded|forwarding|passed (?:it|this|your \w+) (?:on|along)|i'll forward|i will forward)\b|转给|转发给|推给|转交/;
 const COPY_IN = /\bi(?:'ve| have)\s+(?:cc'?d|cc'?ed|copied|looped in|added|included)\b|\b(?:cc'?d|copied) (?:here|on this|him|her)\b|抄送(?:给)?了?/;
@@ -90,7 +112,9 @@ function chineseName(text: string, exclude: readonly string[]): string | undefin
 /** A referral to another person in the reply, with their name and email when given. */
 export function findReferral(sentences: readonly Sentence[], lead: LeadRecord | undefined): ReferralFinding | null {
   const reply = sentences.filter((s) => s.source === 'reply');
-  const strongAt = reply.findIndex((s) => DEFLECT.some((p) => p.test(s.norm)) || (OWNER_IS_OTHER.test(s.text) && !/^\s*(?:I|We)\b/.test(s.text)));
+  // "Who's the best person to set up a trial with?" asks about us; it does not send us elsewhere.
+  const asksAboutUs = (s: Sentence): boolean => s.isQuestion && /^(?:who|whom|which)\b|who(?:'s| is) the/.test(s.norm);
+  const strongAt = reply.findIndex((s) => !asksAboutUs(s) && DEFLECT.some((p) => p.test(s.norm)) || (OWNER_IS_OTHER.test(s.text) && !/^\s*(?:I|We)\b/.test(s.text)) || sendsElsewhere(s));
   const copyAt = reply.findIndex((s) => COPY_IN.test(s.norm));
   const at = strongAt >= 0 ? strongAt : copyAt;
   const sentence = reply[at];
