@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.ts';
+import { BatonError } from '../../domain/errors.ts';
 
 /**
  * The jobs table (migration 0002): enqueue, claim under a lease, and record each attempt's outcome.
@@ -109,13 +110,13 @@ export type AddOutcome = 'added' | 'replaced' | 'kept';
 export async function addJob(q: Queryable, spec: JobSpec, now: Date): Promise<{ id: number; outcome: AddOutcome }> {
   const r = await addJobs(q, [spec], now);
   const first = r.jobs[0];
-  if (!first) throw new Error('addJobs returned no job for one spec'); // cannot happen: one spec, one row
+  if (!first) throw new BatonError('INTERNAL', `adding a "${spec.task}" job returned no row`); // one spec always yields one row
   return first;
 }
 
 /**
- * Enqueues many jobs in one statement (one round trip, however many). Specs sharing a key collapse
- * first: with 'keep' the first wins, with 'replace' the last.
+ * Enqueues many jobs in one statement per key mode, however many. Specs sharing a key collapse first:
+ * with 'keep' the first wins, with 'replace' the last. `jobs` lists each job touched, not in spec order.
  */
 export async function addJobs(
   q: Queryable,
@@ -172,7 +173,8 @@ async function insertGroup(q: Queryable, specs: readonly JobSpec[], mode: 'keep'
   const out = written.map((w) => ({ id: w.id, outcome: (w.inserted ? 'added' : 'replaced') as AddOutcome }));
   if (mode === 'keep' && written.length < rows.length) {
     // The rest were kept: name the queued job that holds each key.
-    const missing = [...byKey.keys()].filter((k) => !written.some((w) => w.key === k));
+    const got = new Set(written.map((w) => w.key));
+    const missing = [...byKey.keys()].filter((k) => !got.has(k));
     const { rows: held } = await q.query<{ id: number }>(
       `SELECT DISTINCT ON (key) id FROM jobs WHERE key = ANY($1::text[]) ORDER BY key, (status = 'queued') DESC, id DESC`,
       [missing],

@@ -197,9 +197,9 @@ describe('worker on virtual time', () => {
 });
 
 describe('worker polling in real time', () => {
-  it('picks up jobs enqueued after start and stops cleanly when idle', async () => {
+  it('picks up jobs enqueued after start when woken, long before the next poll, and stops cleanly when idle', async () => {
     const done: string[] = [];
-    const w = worker({ send: defineTask(Send, async ({ leadId }) => void done.push(leadId)) }, { pollIntervalMs: 20 });
+    const w = worker({ send: defineTask(Send, async ({ leadId }) => void done.push(leadId)) }, { pollIntervalMs: 60_000 });
     w.start();
     await addJob(db, { task: 'send', payload: { leadId: 'L1' } }, clock.now());
     await addJob(db, { task: 'send', payload: { leadId: 'L2' } }, clock.now());
@@ -266,13 +266,13 @@ describe('worker polling in real time', () => {
         await release.opened;
       }),
     };
-    const a = new Worker({ db, clock: systemClock, logger, tasks, id: 'a', leaseMs: 150, pollIntervalMs: 10 });
-    const b = new Worker({ db, clock: systemClock, logger, tasks, id: 'b', leaseMs: 150, pollIntervalMs: 10 });
+    const a = new Worker({ db, clock: systemClock, logger, tasks, id: 'a', leaseMs: 400, pollIntervalMs: 10 });
+    const b = new Worker({ db, clock: systemClock, logger, tasks, id: 'b', leaseMs: 400, pollIntervalMs: 10 });
     const { id } = await addJob(db, { task: 'long' }, systemClock.now());
     a.start();
     await started.opened;
     b.start();
-    await new Promise((r) => setTimeout(r, 600)); // four lease lengths
+    await new Promise((r) => setTimeout(r, 1200)); // three lease lengths
     expect((await job(id)).lockedBy).toBe('a');
     release.open();
     await until(async () => (await job(id)).status === 'done');

@@ -59,6 +59,7 @@ export class Worker {
   private stopRequested = false;
   private stopping: Promise<{ abandoned: number }> | undefined;
   private wakeUp: (() => void) | undefined;
+  private wakePending = false;
 
   constructor(options: WorkerOptions) {
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -85,7 +86,9 @@ export class Worker {
 
   /** Polls now instead of at the next interval, e.g. right after an in-process enqueue. */
   wake(): void {
-    this.wakeUp?.();
+    // Called mid-poll, the wake is kept for the next sleep, so an enqueue is never left to the interval.
+    if (this.wakeUp) this.wakeUp();
+    else this.wakePending = true;
   }
 
   /**
@@ -156,9 +159,9 @@ export class Worker {
         log.error({ code: err.code, err: err.message }, 'job worker could not poll; trying again after the interval');
       }
       // A full batch suggests more is due: claim again at once. Otherwise sleep, woken early by wake()
-      // or by a finished job when every slot was busy.
+      // or by a finished job (a slot came free).
       if (free > 0 && claimed === free) continue;
-      if (!this.stopRequested) await this.sleep(free > 0 ? this.o.pollIntervalMs : Number.POSITIVE_INFINITY);
+      if (!this.stopRequested) await this.sleep(this.o.pollIntervalMs);
     }
   }
 
@@ -171,13 +174,17 @@ export class Worker {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.wakePending) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = () => {
-        if (timer) clearTimeout(timer);
+        clearTimeout(timer);
         this.wakeUp = undefined;
         resolve();
       };
-      const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+      const timer = setTimeout(done, ms);
       this.wakeUp = done;
     });
   }
