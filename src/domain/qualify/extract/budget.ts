@@ -11,7 +11,7 @@ const OWN_SPEND =
 const PAST_COST = /\b(?:spent|lost|wasted|cost us|costing us|paid out|burned|blew)\b|损失|花了|浪费了|赔了/;
 // Words that make it someone else's price: our quote read back, a competitor, a cost of the problem.
 const NOT_OURS =
-  /\b(?:your|you|you're|you've)\b[^.]{0,30}\b(?:price|pricing|quote|quoted|rate|fee|cost|charge|plan|proposal|offer|number|ask)|\bquoted?\b|list price|\bper (?:seat|user|robot|unit|license|licence|room|employee|head|person|vehicle|agent|device|endpoint|site|location|month per)\b|\ba (?:head|seat|user)\b|is more than|more than we|too (?:much|expensive|high|steep|pricey)|\b(?:is|are|seems?|feels?|looks?) (?:steep|pricey|expensive|high|a lot)\b|over (?:our )?budget|exceeds|above (?:our|what)|out of (?:our )?(?:price )?range|competitor|they charge|other vendor|another vendor|\brevenue|\barr\b|\braised\b|\bvaluation|\bsalary|\bsalaries|sav(?:e|es|ing|ings)|\blos(?:e|es|ing|t)\b|costs? us|wast|\bfines?\b|penalt|报价|报了|报\d|你们要|(?:另一家|另外一家|别家|其他家|竞品|友商|对方)|你们(?:的)?(?:价格|报价|收费)|价格太|太贵|贵了|超出|超过预算|对方|竞品|他们家|营收|收入|融资|估值|损失|浪费|罚款|工资|节省|省下/;
+  /\b(?:your|you|you're|you've)\b[^.]{0,30}\b(?:price|pricing|quote|quoted|rate|fee|cost|charge|plan|proposal|offer|number|ask)|\bquoted?\b|list price|\bper (?:seat|user|robot|unit|license|licence|room|employee|head|person|vehicle|agent|device|endpoint|site|location|month per)\b|\ba (?:head|seat|user)\b|is more than|more than we|too (?:much|expensive|high|steep|pricey)|\b(?:is|are|seems?|feels?|looks?) (?:steep|pricey|expensive|high|a lot)\b|over (?:our )?budget|exceeds|above (?:our|what)|out of (?:our )?(?:price )?range|competitor|they charge|other vendor|another vendor|\brevenue|\barr\b|\braised\b|\bvaluation|\bsalary|\bsalaries|sav(?:e|es|ing|ings)|\blos(?:e|es|ing|t)\b|costs? us|wast|\bfined\b|\bfines\b|\ba fine\b|penalt|报价|报了|报\d|你们要|(?:另一家|另外一家|别家|其他家|竞品|友商|对方)|你们(?:的)?(?:价格|报价|收费)|价格太|太贵|贵了|超出|超过预算|对方|竞品|他们家|营收|收入|融资|估值|损失|浪费|罚款|工资|节省|省下/;
 const NEGATED_HAVE =
   /\b(?:don't|do not|doesn't|does not|didn't|haven't|have not|hasn't|no|not)\s+(?:have|got|get|had)?\b[^.]{0,12}$|没有|没/;
 
@@ -24,7 +24,7 @@ const NO_BUDGET: readonly RegExp[] = [
   /\bbudget\w*\s+(?:isn't|is not|hasn't been|has not been|wasn't|was not|won't be|will not be|aren't)\s+(?:approved|allocated|set|available|there|assigned|confirmed)/,
   /\bnot in (?:the|our|this year's|this year|our current) budget\b|\bnothing (?:left )?in the budget\b|\bout of budget\b|\bbudget (?:is|was) (?:already )?(?:used|gone|allocated)\b|\bno room in (?:the|our) budget\b/,
   /\b(?:too expensive for us|beyond our means|not something we can afford)\b/,
-  /没有(?:这笔|这块|这个|相关|专门的|额外的|多余的)?预算|没预算|无预算|暂无预算|预算(?:已经|都)?(?:冻结|用完|花完|砍了|取消|没了|不够|不足|没批|还没批|还没下来|没下来|被砍|清零)|预算冻结|冻结预算|买不起|负担不起|没钱|资金紧张|经费不足|不在预算内|预算外|没有经费|拿不出/,
+  /没有(?:这笔|这块|这个|相关|专门的|额外的|多余的)?预算|没预算|无预算|暂无预算|预算(?:已经|都)?(?:冻结|用完|花完|砍了|取消|没了|不够|不足|没批|还没批|还没下来|没下来|被砍|清零)|预算冻结|冻结预算|买不起|负担不起|没钱|资金紧张|经费不足|不在预算内|预算外|不给预算|不批预算|没批预算|预算批不下来|不会批|没有经费|拿不出/,
 ];
 
 const HAS_BUDGET: readonly RegExp[] = [
@@ -33,7 +33,7 @@ const HAS_BUDGET: readonly RegExp[] = [
   /\b(?:approved|allocated|secured|earmarked|set aside|dedicated|reserved)\s+(?:a\s+|the\s+|some\s+)?(?:budget|funding|funds|money)\b/,
   /\bbudget(?:ed)?\s+for\s+(?:this|it|a|the|an)\b|\bhave budget\b|\bthere(?: is|'s) budget\b|\bhas budget\b/,
   /\b(?:funding|money|budget|cost|price)\s+(?:is|isn't|is not|'s|won't be)\s+(?:not\s+)?(?:an issue|a problem|a concern|an obstacle)\b/,
-  /\b(?:in|within) (?:the|our|this year's) budget\b|\bcovered (?:in|by) (?:our|the|this year's) budget\b/,
+  /\b(?:finance|the cfo|our cfo|the board|management|leadership|the committee|procurement|my boss|the owner)\s+(?:has\s+|have\s+|already\s+)*approved\s+(?:the\s+|this\s+|our\s+|a\s+)?(?:purchase|spend|budget|project|funding|request)\b|\b(?:purchase|spend|project|funding|budget request)\s+(?:is|was|has been|got)\s+(?:already\s+)?(?:approved|signed off|greenlit|green-lit)\b|\b(?:in|within) (?:the|our|this year's) budget\b|\bcovered (?:in|by) (?:our|the|this year's) budget\b/,
   /有预算|预算(?:已经|已|都)?(?:批了|批下来|到位|充足|够|没问题|不是问题|定了|申请下来|申请好了|审批通过|通过了|已批|有了)|预算充足|钱不是问题|资金(?:已经)?到位|经费(?:已经)?到位|已经立项|专项预算/,
 ];
 

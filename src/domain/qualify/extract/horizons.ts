@@ -204,6 +204,29 @@ const RULES: readonly Rule[] = [
   { re: /尽快|越快越好|马上|立刻|立即|急需|越早越好|赶紧|asap|as soon as (?:possible|we can)|\bimmediately\b|\bright away\b|\bstraight away\b|\burgently\b/g, resolve: () => ({ date: null, granularity: 'asap', asap: true }) },
   // English.
   {
+    // "Q2-Q3", "Q3 to Q4": the later quarter ends the horizon.
+    re: /\bq([1-4])\s*(?:-|to|or|\/)\s*q([1-4])\b/g,
+    resolve: (m, ref) => ({ date: quarterEnd(Number(m[2]) - 1, null, ref, undefined), granularity: 'quarter' }),
+  },
+  {
+    re: /\b(?:by|before|on|until|no later than)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))/g,
+    resolve: (m, ref) => {
+      const day = Number(m[1]);
+      if (day < 1 || day > 31) return null;
+      const y = ref.getUTCFullYear();
+      const mo = ref.getUTCMonth();
+      const d = ymd(y, mo, day) >= ref ? ymd(y, mo, day) : ymd(y, mo + 1, day);
+      return { date: d, granularity: 'day' };
+    },
+  },
+  {
+    re: /\b(?:the\s+)?(?:new\s+|next\s+|start of the\s+)?(?:school|academic)\s+year\b|开学/g,
+    resolve: (_m, ref) => {
+      const y = ref.getUTCFullYear();
+      return { date: ymd(y, 8, 1) >= ref ? ymd(y, 8, 1) : ymd(y + 1, 8, 1), granularity: 'day' };
+    },
+  },
+  {
     re: /\b(?:(before|prior to|ahead of|until|by)\s+)?(?:the\s+)?(?:(end|close|start|beginning|middle|mid)\s+of\s+)?(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th|last)\s+(?:fiscal\s+)?quarter)(?:\s*(?:of\s+)?(?:(?:fy\s*'?|')(\d{2})\b|(20\d{2})\b))?(?:\s+(?:of\s+)?(next|this)\s+year)?/g,
     resolve: (m, ref) => {
       const q = m[3] ? Number(m[3]) - 1 : (ORDINAL_Q[m[4] ?? ''] ?? 0);
@@ -278,12 +301,12 @@ const RULES: readonly Rule[] = [
   },
   {
     re: new RegExp(
-      String.raw`\b(?:in|within|over|during|inside)?\s*(?:the\s+)?(?:next|coming|following)\s+(?:${N_EN}\s+)?(days?|weeks?|months?|years?|quarters?)\b`,
+      String.raw`\b(?:in|within|over|during|inside)?\s*(?:the\s+)?(?:next|coming|following)\s+(?:${N_EN}\s*(?:(?:-|to|or)\s*(\d+)\s*)?)?(days?|weeks?|months?|years?|quarters?)\b`,
       'g',
     ),
     resolve: (m, ref) => {
-      const unit = m[2] ?? 'months';
-      const n = count(m[1], EN_COUNT) ?? (/s$/.test(unit) ? 3 : 1);
+      const unit = m[3] ?? 'months';
+      const n = count(m[2], EN_COUNT) ?? count(m[1], EN_COUNT) ?? (/s$/.test(unit) ? 3 : 1);
       return { date: addUnit(ref, n, unit), granularity: 'duration' };
     },
   },
@@ -313,7 +336,13 @@ const RULES: readonly Rule[] = [
       const season = m[3] ?? '';
       // "this spring" in July is a past spring: not a horizon.
       if (m[1] === 'this' && year === null && (seasonEnd(season, ref.getUTCFullYear(), ref, false) ?? ref) < ref) return null;
-      return { date: seasonEnd(season, year, ref, m[1] === 'next'), granularity: 'season' };
+      const end = seasonEnd(season, year, ref, m[1] === 'next');
+      // "Before summer" ends when summer starts.
+      if (end && (m[1] === 'before' || m[2] === 'early')) {
+        const start = addMonths(addDays(end, 1), -3);
+        return { date: m[1] === 'before' ? addDays(start, -1) : addDays(start, 30), granularity: 'season' };
+      }
+      return { date: end, granularity: 'season' };
     },
   },
   {
@@ -360,7 +389,11 @@ function chronoHorizons(f: string, ref: Date, taken: (s: number, e: number) => b
     const month = (r.start.get('month') ?? 1) - 1;
     const year = r.start.isCertain('year') ? (r.start.get('year') ?? null) : null;
     let date: Date;
-    if (r.start.isCertain('day')) {
+    const last = r.end && r.end.isCertain('month') ? r.end : r.start;
+    if (last !== r.start) {
+      const d = last.date();
+      date = last.isCertain('day') ? ymd(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) : monthHorizon(d.getUTCMonth(), null, null, ref, undefined);
+    } else if (r.start.isCertain('day')) {
       const d = r.start.date();
       date = ymd(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
     } else {

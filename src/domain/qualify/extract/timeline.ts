@@ -8,10 +8,10 @@ export const TIMELINE_MAX_DAYS = 180;
 
 // Words that make a time expression a purchase or go-live horizon; strong ones survive a nearby "call".
 const STRONG =
-  /\b(?:live|go[- ]live|launch\w*|roll(?:ing|ed)?[- ]?out|deploy\w*|implement\w*|install\w*|purchas\w*|buy\w*|procure\w*|sign(?:ed|ing)? (?:a |the )?(?:contract|deal|po)|decid\w*|decision|select\w*|choos\w*|onboard\w*|migrat\w*|switch\w*|replac\w*|cut ?over|in place|up and running|operational|rfp|tender|move into|moving into|go with a vendor|pick a vendor)\b|上线|采购|购买|买|部署|落地|选型|签约|签合同|实施|投入使用|切换|替换|招标|投产|立项|用上|用起来|跑起来/;
+  /\b(?:live|go[- ]live|launch\w*|roll(?:ing|ed)?[- ]?out|roll (?:it|this|them|that) out|deploy\w*|implement\w*|install\w*|purchas\w*|buy\w*|procure\w*|sign(?:ed|ing)? (?:a |the )?(?:contract|deal|po)|decid\w*|decision|select\w*|choos\w*|onboard\w*|migrat\w*|switch\w*|replac\w*|cut ?over|in place|up and running|operational|rfp|tender|move into|moving into|go with a vendor|pick a vendor)\b|上线|采购|购买|买|部署|落地|选型|签约|签合同|实施|投入使用|切换|替换|招标|投产|立项|用上|用起来|跑起来/;
 const GO_LIVE = /\b(?:live|go[- ]live|up and running|in place|operational|rolled out|deployed|installed)\b|上线|用起来|跑起来|投入使用|部署完|落地/;
 const WEAK =
-  /\b(?:running|picking|ready|deadline|target\w*|aim\w*|need\w*|must|has to|have to|have (?:it|them|something|robots|a|the|this|everything)|get (?:it|this|something|them) (?:in|done|set|live|running)|using|automat\w*|opening|open(?:s)? (?:in|on)|pilot\w*|trial|evaluat\w*|shortlist\w*|start\w*|kick[- ]?off|begin|plan(?:ning|s)? to|looking to|hoping to|want\w*|expect\w*|intend\w*|thinking|timeline|timeframe|time frame|budget cycle|fiscal year|purchased|project|initiative|before (?:our|the) \w+|deadline|due|audit|go-?live|locked (?:in|into)|under contract|contract (?:runs|ends|expires|is up|renews)|committed (?:through|until)|renewal|plan|roadmap|summit|conference|event|trade show|expo|peak|season|opening|launch|reopen\w*|inspection|certification|deadline)\b|到期|合同|峰会|展会|大会|活动|大促|旺季|开业|开学|审计|检查|验收|投产|换系统|启动|定下来|决定|引入|导入|推行|完成|搞定|开始|需要|希望|计划|打算|争取|目标|要求|必须|之前要|前要|换掉|换成|评估|试点|试用|到位/;
+  /\b(?:running|picking|ready|deadline|target\w*|aim\w*|need\w*|must|has to|have to|have (?:it|them|something|robots|a|the|this|everything)|get (?:it|this|something|them) (?:in|done|set|live|running)|using|automat\w*|opening|open(?:s)? (?:in|on)|pilot\w*|trial|evaluat\w*|shortlist\w*|start\w*|kick[- ]?off|begin|plan(?:ning|s)? to|looking to|hoping to|want\w*|expect\w*|intend\w*|thinking|timeline|timeframe|time frame|budget cycle|fiscal year|purchased|project|initiative|before (?:our|the) \w+|deadline|due|audit|go-?live|locked (?:in|into)|under contract|contract (?:runs|ends|expires|is up|renews)|committed (?:through|until)|renewal|plan|roadmap|summit|conference|event|trade show|expo|peak|season|opening|launch|reopen\w*|inspection|certification|deadline)\b|到期|合同|搬|搬家|搬迁|入驻|开张|峰会|展会|大会|活动|大促|旺季|开业|开学|审计|检查|验收|投产|换系统|启动|定下来|决定|引入|导入|推行|完成|搞定|开始|需要|希望|计划|打算|争取|目标|要求|必须|之前要|前要|换掉|换成|评估|试点|试用|到位/;
 const BUDGET = /\b(?:budget\w*|set aside|allocat\w*|earmark\w*|spend\w*|funds?|funding|approved|capex|opex)\b|预算|资金|经费|拨款/;
 const CONTACT =
   /\b(?:call|calls|meet|meeting|demo|chat|talk|speak|catch up|connect|reach(?:ing)? out|circle back|check back|check in|follow(?:ing)? up|ping|contact|get back|touch base|reconnect|revisit|visit|calendar|schedule|slot|availab\w*|free|email me|send|show|walk ?through|presentation|back in the office|back from|return\w*|out of (?:the )?office|vacation|holiday|leave|travel\w*|conference|offsite|busy|swamped|hear from|come back|get in touch|reach me|try me|remind me|in touch|talk again|catch up)\b|联系|聊|沟通|演示|会议|开会|见面|拜访|回来|回复|休假|放假|假期|出差|约|电话|再说|再谈|交流|介绍|忙|上门|看看|碰一下|找我/;
@@ -32,16 +32,17 @@ function clauseAround(s: string, start: number, end: number): string {
   const left = s.slice(0, start);
   const right = s.slice(end);
   // A comma inside a number ("1,800") is not a clause break.
-  const SEP = /,(?!\d)|[;，；]|\bbut\b|\band\b|但|不过|并且/g;
+  const SEP = /,(?!\d)|[;，；]|\bbut\b|(?<!\bbetween \w+ )\band\b|但|不过|并且/g;
   let l = -1;
   for (const m of left.matchAll(SEP)) l = m.index ?? l;
-  const rIdx = right.search(/,(?!\d)|[;，；]|\bbut\b|\band\b|但|不过|并且/);
+  const rIdx = right.search(/,(?!\d)|[;，；]|\bbut\b|(?<!\bbetween \w+ )\band\b|但|不过|并且/);
   return s.slice(l < 0 ? 0 : l, rIdx < 0 ? s.length : end + rIdx);
 }
 
 function strengthOf(clause: string, horizon: Horizon, ref: Date): number {
   if (horizon.date && horizon.date < ref) return 0;
-  const contact = CONTACT.test(clause) || BUSY.test(clause);
+  if (BUSY.test(clause)) return 0;
+  const contact = CONTACT.test(clause);
   if (PAST.test(clause) && !/\b(?:will|want|plan|need|expect)\b|要|计划|希望/.test(clause)) return 0;
   // Go-live wording names the end of the horizon best ("pick a vendor in June and be live by September").
   if (GO_LIVE.test(clause) && !contact) return 4;
