@@ -1,0 +1,129 @@
+import { parseDeliveryStatus, type DsnRecipient } from './dsn.ts';
+import type { MailMessage } from './message.ts';
+import { buildNotice, isAddress, squeeze, type Notice, type NoticeRecipient } from './notice.ts';
+import { NOTICE_READERS } from './notices/index.ts';
+import { commandIn } from './notices/commands.ts';
+import { classifyReason, isHardBounce, type BounceReason } from './reasons.ts';
+import { remoteHostReason } from './remote-hosts.ts';
+import { findReplyCode, findStatusCode, preferStatus, pseudoStatus, saysTemporary } from './status-codes.ts';
+
+/**
+ * From a delivery notice to a verdict per failed recipient: who, why, the status code, hard or soft.
+ * RFC 3464 reports are read first; the notice's own text adds what the report leaves out (the SMTP
+ * command, a fuller server reply), and is the only source for MTAs that send no report.
+ */
+
+/** One failed (or, in a delivery report, delivered) recipient, decided. */
+export interface RecipientVerdict {
+  readonly recipient: string;
+  /** Enhanced status code, stated or derived (see status-codes.ts `pseudoStatus`). */
+  readonly status: string;
+  readonly reason: BounceReason;
+  /** The address itself is bad: stop mailing it. */
+  readonly hard: boolean;
+  /** RFC 3464 action, '' when the notice has none. */
+  readonly action: string;
+  readonly diagnostic: string;
+}
+
+/** What a delivery notice says. */
+export interface NoticeVerdict {
+  /** `delivery_report` when every recipient was delivered, relayed or expanded (RFC 3464 section 2.3.3). */
+  readonly kind: 'bounce' | 'delivery_report';
+  readonly recipients: readonly RecipientVerdict[];
+}
+
+/** Read a message as a delivery notice; null when it is not one. */
+export function readNotice(message: MailMessage): NoticeVerdict | null {
+  const notice = buildNotice(message);
+  const fromText = readerRecipients(notice);
+  const dsn = dsnRecipients(message, notice);
+  let merged: NoticeRecipient[];
+  if (dsn.length > 0) merged = dsn.map((d) => mergeWithText(d, fromText));
+  else if (fromText && fromText.length > 0) merged = fromText;
+  else return null;
+  const recipients = merged.map((r) => resolve(r, notice));
+  if (recipients.length === 0) return null;
+  const delivered = recipients.every((r) => r.reason === 'delivered' || ['delivered', 'relayed', 'expanded'].includes(r.action));
+  return { kind: delivered ? 'delivery_report' : 'bounce', recipients };
+}
+
+function readerRecipients(notice: Notice): NoticeRecipient[] | null {
+  for (const reader of NOTICE_READERS) {
+    const found = reader(notice);
+    if (found && found.length > 0) return found;
+  }
+  return null;
+}
+
+/** The report parts of the notice itself; a report quoted in its text when the MIME structure is broken. */
+function dsnRecipients(message: MailMessage, notice: Notice): NoticeRecipient[] {
+  const isReport = (t: string): boolean => t === 'message/delivery-status' || t === 'message/global-delivery-status';
+  let bodies = message.parts.filter((p) => p.depth === 0 && isReport(p.contentType)).map((p) => p.body);
+  if (bodies.length === 0 && /^Final-Recipient\s*:/im.test(notice.text) && /^(?:Action|Status)\s*:/im.test(notice.text)) bodies = [notice.text];
+  const out: NoticeRecipient[] = [];
+  for (const body of bodies) {
+    for (const r of parseDeliveryStatus(body).recipients) {
+      const recipient = pickRecipient(r);
+      if (recipient === '') continue;
+      out.push({
+        recipient,
+        diagnostic: r.diagnostic,
+        status: r.status,
+        action: r.action,
+        diagnosticType: r.diagnosticType,
+        remoteMta: r.remoteMta,
+      });
+    }
+  }
+  return out;
+}
+
+function pickRecipient(r: DsnRecipient): string {
+  const finalAddr = r.recipient.toLowerCase();
+  if (isAddress(finalAddr)) return finalAddr;
+  const original = r.originalRecipient.toLowerCase();
+  return isAddress(original) ? original : finalAddr;
+}
+
+/**
+ * A report gives the fields; the notice text often carries the fuller server reply and the command it
+ * answered (Postfix "in reply to RCPT TO command", Sendmail's session transcript).
+ */
+function mergeWithText(d: NoticeRecipient, fromText: NoticeRecipient[] | null): NoticeRecipient {
+  const same = fromText?.find((t) => t.recipient === d.recipient) ?? (fromText?.length === 1 ? fromText[0] : undefined);
+  if (!same) return d;
+  let diagnostic = d.diagnostic;
+  const textDiag = same.diagnostic;
+  if (diagnostic === '' || /^\d+$/.test(diagnostic.trim())) diagnostic = textDiag;
+  else if (textDiag.length > diagnostic.length && textDiag.toLowerCase().includes(diagnostic.toLowerCase())) diagnostic = textDiag;
+  let status = d.status ?? '';
+  if ((status === '' || status.endsWith('.0.0')) && textDiag !== '') {
+    const inText = findStatusCode(textDiag);
+    if (inText !== '' && !inText.endsWith('.0.0')) status = inText;
+  }
+  return {
+    ...d,
+    diagnostic,
+    status,
+    command: d.command || same.command || '',
+    replyCode: d.replyCode || same.replyCode || '',
+    stated: d.stated || same.stated || '',
+  };
+}
+
+function resolve(r: NoticeRecipient, notice: Notice): RecipientVerdict {
+  const diagnostic = squeeze(r.diagnostic.replace(/<html>[\s\S]*<\/html>/i, ' '));
+  const inText = findStatusCode(diagnostic);
+  const reply = findReplyCode(diagnostic, inText);
+  const status = preferStatus(r.status ?? '', inText, reply);
+  const replyCode = r.replyCode || reply;
+  const command = r.command || commandIn(diagnostic);
+  const stated = r.stated ?? '';
+  const diagnosticType = r.diagnosticType || (stated === 'mailererror' ? 'X-UNIX' : 'SMTP');
+  const facts = { status, diagnostic, diagnosticType, command, action: r.action ?? '', replyCode, stated };
+  const reason = remoteHostReason(facts, r.remoteMta ?? '', notice) || classifyReason(facts);
+  const hard = reason === 'delivered' || reason === 'feedback' || reason === 'vacation' ? false : isHardBounce(reason, `${status} ${diagnostic}`);
+  const finalStatus = status !== '' ? status : pseudoStatus(reason, saysTemporary(`${replyCode} ${diagnostic}`));
+  return { recipient: r.recipient, status: finalStatus, reason, hard, action: r.action ?? '', diagnostic };
+}

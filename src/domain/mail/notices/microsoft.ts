@@ -1,0 +1,50 @@
+import { firstAddress, isAddress, squeeze, type NoticeReader, type NoticeRecipient } from '../notice.ts';
+import type { BounceReason } from '../reasons.ts';
+
+/**
+ * Microsoft Exchange 2000/2003 notices ("did not reach the following recipient(s)") with their
+ * MSEXCH:IMS status codes, and Exchange Online / Office 365 notices sent without an RFC 3464 part
+ * ("Delivery has failed to these recipients or groups" ... "Remote Server returned '550 5.1.10 ...'").
+ */
+
+/** MSEXCH:IMS codes (Exchange 2000/2003 NDRs) and their meaning. */
+const IMS_CODES: readonly [RegExp, BounceReason][] = [
+  [/\(000C05A6\)|\(000B099C\)|\(000B09AA\)/, 'userunknown'],
+  [/\(00000000\)|\(0007\d{4}\)/, 'onhold'],
+  [/\(000B09A?[0-9A-F]\)/i, 'mesgtoobig'],
+];
+
+export const readExchange2003: NoticeReader = (notice) => {
+  const lines = notice.text.split('\n');
+  const start = lines.findIndex((l) => /did not reach the following recipient\(s\)|did not reach the following recipients?:/i.test(l));
+  if (start < 0) return null;
+  const found: { recipient: string; lines: string[] }[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (line.trim() === '') continue;
+    // "kijitora@example.co.jp on Thu, 29 Apr 2007 16:51:51 -0500"
+    const m = /^\s{0,2}(\S+@\S+?)\s+on\s+\w{3}/.exec(line) ?? /^\s{0,2}<?([^\s<>]+@[^\s<>]+)>?\s*$/.exec(line);
+    if (m && isAddress((m[1] ?? '').toLowerCase())) {
+      found.push({ recipient: (m[1] ?? '').toLowerCase(), lines: [] });
+      continue;
+    }
+    found[found.length - 1]?.lines.push(line.trim());
+  }
+  if (found.length === 0) return null;
+  return found.map((f): NoticeRecipient => {
+    const diagnostic = squeeze(f.lines.join(' '));
+    const stated = IMS_CODES.find(([re]) => re.test(diagnostic))?.[1] ?? '';
+    return { recipient: f.recipient, diagnostic, stated };
+  });
+};
+
+export const readOffice365Text: NoticeReader = (notice) => {
+  const text = notice.text;
+  if (!/Delivery has failed to these recipients or groups|Your message (?:to .* )?couldn't be delivered|Remote Server returned '/i.test(text)) return null;
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => /Delivery has failed to these recipients or groups|couldn't be delivered/i.test(l));
+  const recipient = firstAddress(lines.slice(start + 1).find((l) => firstAddress(l) !== '') ?? '');
+  if (recipient === '') return null;
+  const returned = /Remote Server returned '([^']*)'/i.exec(text)?.[1] ?? '';
+  const explanation = lines.slice(start + 2, start + 6).join(' ');
+  return [{ recipient, diagnostic: squeeze(`${returned} ${returned ? '' : explanation}`) }];
+};
