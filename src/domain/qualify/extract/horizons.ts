@@ -84,8 +84,10 @@ function quarterEnd(q: number, year: number | null, ref: Date, mode: string | un
 
 function seasonEnd(season: string, year: number | null, ref: Date, next: boolean): Date | null {
   const y = year ?? ref.getUTCFullYear();
+  // Winter straddles the new year: in January-June "this winter" is the one ending this February.
+  const winterShift = ref.getUTCMonth() <= 5 && year === null ? 0 : 1;
   const endFor = (yy: number): Date =>
-    /spring/.test(season) ? endOfMonth(yy, 4) : /summer/.test(season) ? endOfMonth(yy, 7) : /fall|autumn/.test(season) ? endOfMonth(yy, 10) : endOfMonth(yy + 1, 1);
+    /spring/.test(season) ? endOfMonth(yy, 4) : /summer/.test(season) ? endOfMonth(yy, 7) : /fall|autumn/.test(season) ? endOfMonth(yy, 10) : endOfMonth(yy + winterShift, 1);
   let end = endFor(y);
   if (year === null && (end < ref || next)) {
     // "next summer" said during the summer means the following one.

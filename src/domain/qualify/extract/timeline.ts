@@ -8,7 +8,7 @@ export const TIMELINE_MAX_DAYS = 180;
 
 // Words that make a time expression a purchase or go-live horizon; strong ones survive a nearby "call".
 const STRONG =
-  /\b(?:live|go[- ]live|launch\w*|roll(?:ing|ed)?[- ]?out|roll (?:it|this|them|that) out|deploy\w*|implement\w*|install\w*|purchas\w*|buy\w*|procure\w*|sign(?:ed|ing)? (?:a |the )?(?:contract|deal|po)|decid\w*|decision|select\w*|choos\w*|onboard\w*|migrat\w*|switch\w*|replac\w*|cut ?over|in place|up and running|operational|rfp|tender|move into|moving into|go with a vendor|pick a vendor)\b|上线|采购|购买|买|部署|落地|选型|签约|签合同|实施|投入使用|切换|替换|招标|投产|立项|用上|用起来|跑起来/;
+  /\b(?:live|go[- ]live|launch\w*|roll(?:ing|ed)?[- ]?out|roll (?:it|this|them|that) out|deploy\w*|implement\w*|install\w*|purchas\w*|buy\w*|procure\w*|sign(?:ed|ing)? (?:a |the )?(?:contract|deal|po)|decid\w*|decision|select\w*|choos\w*|onboard\w*|migrat\w*|switch\w*|replac\w*|cut ?over|in place|up and running|operational|rfp|tender|move into|moving into|go with a vendor|pick a vendor|move on (?:this|it))\b|上线|采购|购买|买|部署|落地|选型|签约|签合同|实施|投入使用|切换|替换|招标|投产|立项|用上|用起来|跑起来|装上|装好|安装|建好|建成/;
 const GO_LIVE = /\b(?:live|go[- ]live|up and running|in place|operational|rolled out|deployed|installed)\b|上线|用起来|跑起来|投入使用|部署完|落地/;
 const WEAK =
   /\b(?:running|picking|ready|deadline|target\w*|aim\w*|need\w*|must|has to|have to|have (?:it|them|something|robots|a|the|this|everything)|get (?:it|this|something|them) (?:in|done|set|live|running)|using|automat\w*|opening|open(?:s)? (?:in|on)|pilot\w*|trial|evaluat\w*|shortlist\w*|start\w*|kick[- ]?off|begin|plan(?:ning|s)? to|looking to|hoping to|want\w*|expect\w*|intend\w*|thinking|timeline|timeframe|time frame|budget cycle|fiscal year|purchased|project|initiative|before (?:our|the) \w+|deadline|due|audit|go-?live|locked (?:in|into)|under contract|contract (?:runs|ends|expires|is up|renews)|committed (?:through|until)|renewal|plan|roadmap|summit|conference|event|trade show|expo|peak|season|opening|launch|reopen\w*|inspection|certification|deadline)\b|到期|合同|搬|搬家|搬迁|入驻|开张|峰会|展会|大会|活动|大促|旺季|开业|开学|审计|检查|验收|投产|换系统|启动|定下来|决定|引入|导入|推行|完成|搞定|开始|需要|希望|计划|打算|争取|目标|要求|必须|之前要|前要|换掉|换成|评估|试点|试用|到位/;
@@ -32,25 +32,32 @@ function clauseAround(s: string, start: number, end: number): string {
   const left = s.slice(0, start);
   const right = s.slice(end);
   // A comma inside a number ("1,800") is not a clause break.
-  const SEP = /,(?!\d)|[;，；]|\bbut\b|(?<!\bbetween \w+ )\band\b|但|不过|并且/g;
+  const SEP = /,(?!\d)|[;，；:：]|\bbut\b|(?<!\bbetween \w+ )\band\b|但|不过|并且/g;
   let l = -1;
   for (const m of left.matchAll(SEP)) l = m.index ?? l;
-  const rIdx = right.search(/,(?!\d)|[;，；]|\bbut\b|(?<!\bbetween \w+ )\band\b|但|不过|并且/);
+  const rIdx = right.search(/,(?!\d)|[;，；:：]|\bbut\b|(?<!\bbetween \w+ )\band\b|但|不过|并且/);
   return s.slice(l < 0 ? 0 : l, rIdx < 0 ? s.length : end + rIdx);
 }
 
-function strengthOf(clause: string, horizon: Horizon, ref: Date): number {
+// Deadline wording on the horizon itself: "by June", "no later than Q3", "6月底前", "最迟九月".
+const DEADLINE_BEFORE = /\b(?:by|before|no later than|prior to|ahead of|in time for|ideally|at the latest|latest|sooner)\s+(?:the\s+)?(?:end\s+of\s+)?$|(?:最晚|最迟|最好|争取|尽量|希望|必须|要在|务必)\s*$/;
+const DEADLINE_AFTER = /^\s*(?:at the latest|latest|tops|max|or sooner|or earlier)\b|^(?:前|之前|以前|以内|之内|内|底前|前后)/;
+
+function strengthOf(clause: string, horizon: Horizon, ref: Date, before: string, after: string): number {
   if (horizon.date && horizon.date < ref) return 0;
   if (BUSY.test(clause)) return 0;
   const contact = CONTACT.test(clause);
-  if (PAST.test(clause) && !/\b(?:will|want|plan|need|expect)\b|要|计划|希望/.test(clause)) return 0;
+  if (PAST.test(clause) && !/\b(?:will|want|plan|need|expect)\b|要|打算|准备|希望/.test(clause)) return 0;
   // Go-live wording names the end of the horizon best ("pick a vendor in June and be live by September").
   if (GO_LIVE.test(clause) && !contact) return 4;
   if (STRONG.test(clause)) return contact ? 2 : 3;
   if (WEAK.test(clause) && !contact) return 2;
   // A bare "this year" next to a budget is about which budget, not when they buy; "next year's plan" defers it.
-  const futureYear = horizon.granularity === 'year' && horizon.date !== null && horizon.date.getUTCFullYear() > ref.getUTCFullYear();
-  if (BUDGET.test(clause) && !contact && (horizon.granularity !== 'year' || futureYear)) return 1;
+  // "No money until our budget is set in November" gives the earliest date, not the purchase horizon.
+  const lowerBound = /\b(?:until|till|after|not before|no sooner than|from)\s+(?:[\w']+\s+){0,6}$/.test(before) || /^(?:之后|以后|后)/.test(after);
+  if (lowerBound) return 0;
+  if (BUDGET.test(clause) && !contact && horizon.granularity !== 'year') return 1;
+  if (!contact && (DEADLINE_BEFORE.test(before) || DEADLINE_AFTER.test(after) || /(?:前|之前|以前|以内|之内)$/.test(horizon.text) || horizon.asap)) return 1;
   return 0;
 }
 
@@ -60,7 +67,7 @@ export function extractTimeline(sentences: readonly Sentence[], ref: Date): Time
   for (const s of sentences) {
     if (s.source === 'signature') continue;
     for (const h of findHorizons(s.norm, ref)) {
-      const strength = strengthOf(clauseAround(s.norm, h.start, h.end), h, ref);
+      const strength = strengthOf(clauseAround(s.norm, h.start, h.end), h, ref, s.norm.slice(Math.max(0, h.start - 50), h.start), s.norm.slice(h.end, h.end + 20));
       if (strength > 0) candidates.push({ sentence: s, horizon: h, strength });
     }
   }
