@@ -1,10 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../config/load.ts';
-import { describeError, toBatonError } from '../domain/errors.ts';
+import { ConfigError, ValidationError, describeError, toBatonError } from '../domain/errors.ts';
 import { startService } from '../main.ts';
 import { registerLeadsCommands } from './commands/leads.ts';
 import { registerEvalCommand } from './commands/eval.ts';
 import { registerQualifyCommand } from './commands/qualify.ts';
+import { registerMailCommands } from './commands/mail.ts';
 
 /** Exit codes of every `baton` command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const;
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
     });
 
   // Further commands register here.
+  registerMailCommands(program);
   registerLeadsCommands(program);
   registerEvalCommand(program);
   registerQualifyCommand(program);
@@ -63,7 +65,9 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     } else {
       console.error(`baton: ${describeError(e)}`);
-      process.exitCode = toBatonError(e).fault === 'user' ? EXIT.usage : EXIT.failed;
+      // Exit 2 means "the command was asked wrongly": bad arguments, input or configuration.
+      // Anything else that stops a command (not found, suppressed, a fault) is a failure.
+      process.exitCode = e instanceof ValidationError || e instanceof ConfigError ? EXIT.usage : EXIT.failed;
     }
   }
 }
