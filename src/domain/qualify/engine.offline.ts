@@ -3,7 +3,7 @@ import { extractAuthority } from './extract/authority.ts';
 import { extractBudget } from './extract/budget.ts';
 import { parseIsoDate } from './extract/calendar.ts';
 import { classifyIntent } from './extract/intent.ts';
-import { extractNeed } from './extract/need.ts';
+import { extractNeed, situationAsNeed } from './extract/need.ts';
 import { findReferral } from './extract/referral.ts';
 import { extractTimeline } from './extract/timeline.ts';
 import { findOptOut } from './extract/unsubscribe.ts';
@@ -105,7 +105,8 @@ export function qualifyOffline(raw: QualifyInput, policy: ScoringPolicy = DEFAUL
       // Pointing us to someone else as the right contact says the writer is not the one who decides.
       authority = { evidence: referral.sentence.text, status: 'not_met' };
     }
-    bant = { budget, authority, need, timeline };
+    const needOrSituation = intent === 'interested' && need.status === 'unknown' ? (situationAsNeed(a.allSentences) ?? need) : need;
+    bant = { budget, authority, need: needOrSituation, timeline };
   }
 
   const verified = verifyBant(bant, { ownWords: a.ownText, leadThread: a.leadThread, lead: input.lead });

@@ -31,8 +31,8 @@ const GOAL: readonly RegExp[] = [
   /\b(?:our|the)\s+(?:goal|objective|aim|target|priority|plan|idea|mandate)\s+(?:is|for this year is|this year is)\s+(?:to|getting|having|a|an)\b|\bso (?:that )?(?:we|our team|staff|people) (?:can|could|stop|don't|no longer)\b|\bwe(?:'re| are) (?:adding|opening|launching|building|moving|expanding|hiring|growing|scaling|consolidating|replacing|migrating|switching)\b/,
   /\bfor (?:our|~|about|around|roughly|all|the)?\s*~?\d[\d,]*\s*\+?\s*(?:staff|employees|people|users|reps|nurses|drivers|rooms|locations|sites|stores|clinics|warehouses|agents|technicians|engineers|students|learners|contractors|field staff|employees)\b/,
   /\b(?:and|but|so|still|also|really|urgently|badly|definitely|will)\s+need\s+(?!to\s+(?:talk|chat|meet|know|check|think|discuss|review|ask|confirm|run|get approval|consult|loop))(?:\w+\s+){0,3}?(?:live|in place|running|up and running|by|before|for|to)\b|\bwith\s+~?\d[\d,]*\s+(?:rooms|locations|sites|stores|clinics|warehouses|staff|employees|users|reps|drivers|nurses)\b|\bin the market for\b|^(?:we |i )?(?:really |urgently |still |also |just )?need (?:to|a|an|better|something|it|one)\b(?!\s+(?:to\s+)?(?:talk|chat|meet|know|check|think|discuss|review|ask|confirm|run|consult|loop|hear|see))|\bwant (?:one|a single|a central|one central) (?:place|system|view|dashboard|tool|platform)\b|\bwant (?:to )?(?:get off|switch|replace|move off|move away|automate|stop|fix|reduce|cut|improve|get rid|consolidate|moderni[sz]e|digiti[sz]e|track|be switched|migrate|upgrade|centrali[sz]e|streamline|standardi[sz]e)\b|\b(?:evaluating|looking at|comparing|shortlisting|reviewing) (?:a few |some |several |a couple of |two |three )?(?:tools|vendors|options|solutions|platforms|providers|systems)\b|\binterested in [\w -]{1,40} for (?:our|the)\b|\blooking for (?:a|an|something|software|a tool|a platform|a solution|a way)\b|\bwe need (?:a|an|something|better|more|to)\b/,
-  /(?:我们|公司|我司|这边|目前|现在)?(?:很|确实|急|迫切)?(?:需要|需求|想要|想找|在找|在选|打算上|计划上|准备上|要上|想上|想做|要做)(?!跟|和|向|请示|汇报|确认|考虑|时间|研究|商量|讨论|了解|问|看看|评估|你们|您|贵司|发|联系|一下)/,
-  /希望(?:能|可以|尽快|把|实现|做到|解决|提高|提升|降低|减少|统一|打通)|想(?:把|实现|解决|提高|提升|降低|减少|统一|打通)|解决|提升|提高|降低|减少|自动化|线上化|数字化|打通|统一管理|替换掉|换掉/,
+  /(?:我们|公司|我司|这边|目前|现在)?(?:很|确实|急|迫切)?(?:需要|需求|想要|想找|在找|在选|打算上|计划上|准备上|要上|想上|想做|要做)(?!跟|和|向|请示|汇报|确认|考虑|时间|研究|商量|讨论|了解|问|看看|评估|你们|您|贵司|发|联系|一下|再|的话|时)/,
+  /希望(?:能|可以|尽快|把|实现|做到|解决|提高|提升|降低|减少|统一|打通)|想(?:把|实现|解决|提高|提升|降低|减少|统一|打通)|解决|提升|提高|降低|减少|自动化|线上化|打通|统一管理|替换掉|换掉|必须跟着|就要投产|要投产/,
 ];
 
 // Sentence forms that mention "need" but ask for information, not state a pain.
@@ -40,6 +40,20 @@ const INFO_ONLY = /^(?:i|we) (?:just )?need (?:your|the|a copy|more|some|to know
 
 function hit(patterns: readonly RegExp[], s: Sentence): boolean {
   return patterns.some((p) => p.test(s.norm));
+}
+
+// A sentence about the lead's own situation: first person, a verb, not logistics or pleasantries.
+const OWN_SITUATION = /\b(?:we|our|we're|we've|we'd|us)\b|我们|我司|公司|我院|我厂|门店|团队/;
+const LOGISTICS =
+  /\b(?:call|meeting|demo|calendar|invite|slot|time|times|thursday|friday|monday|tuesday|wednesday|next week|this week|send|share|forward|contract|proposal|quote|pricing|price|budget|approved|sign|thanks|thank|hi|hello|dear|regards|cheers|available|free|trial|pilot|team member|colleague|loop)\b|演示|会议|时间|报价|合同|预算|方案|谢谢|您好|你好|试用|安排|方便|联系/;
+
+/**
+ * A lead who wants to go on and describes their own situation is describing the need, even in words
+ * no family above knows. Used only for interested replies, as a last resort.
+ */
+export function situationAsNeed(sentences: readonly Sentence[]): NeedCriterion | null {
+  const s = sentences.find((x) => x.source !== 'signature' && !x.isQuestion && x.text.length >= 20 && OWN_SITUATION.test(x.norm) && !LOGISTICS.test(x.norm));
+  return s ? { evidence: s.text, status: 'met' } : null;
 }
 
 /** Need from the lead's words: a concrete pain, goal or use case, or a statement that there is none. */
