@@ -5,14 +5,12 @@ import { z } from 'zod';
 import type { Logger } from '../log.ts';
 import { BatonError, ModelBehaviorError, toBatonError } from '../../domain/errors.ts';
 import { separateOwnWords } from '../../domain/qualify/own-words.ts';
+import type { QualificationDraft } from '../../domain/qualify/assemble.ts';
 import type { EngineInfo, Qualification, QualificationEngine, QualifyInput, Usage } from '../../domain/qualify/types.ts';
 import { answerCacheKey, type AnswerCache } from './cache.ts';
 import { ModelAnswer } from './model-answer.ts';
 import { render, type PromptFile } from './prompts.ts';
 import { backoffMs, isRetryable, isTimeout, retryAfterMs, statusOf, type RetryPolicy } from './retry.ts';
-
-/** The model's answer in the engine-neutral shape, before grounding checks, MQL and score. */
-export type QualificationDraft = Pick<Qualification, 'intent' | 'bant' | 'referral' | 'confidence' | 'flags'>;
 
 /** Turns a draft into a Qualification: drops ungrounded evidence, applies the MQL rule, scores. */
 export type Finalize = (input: QualifyInput, draft: QualificationDraft, engine: EngineInfo) => Qualification;
