@@ -12,6 +12,13 @@ import { migrate } from './adapters/db/migrate.ts';
 import { createLogger, type Logger } from './adapters/log.ts';
 import { buildHttpServer } from './adapters/http/server.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
+import { OfflineEngine } from './domain/qualify/engine.offline.ts';
+import { HybridEngine } from './domain/qualify/engine.hybrid.ts';
+import { assembleQualification } from './domain/qualify/assemble.ts';
+import type { QualificationEngine } from './domain/qualify/types.ts';
+import { OpenAiQualificationEngine } from './adapters/llm/engine.openai.ts';
+import { MemoryAnswerCache, type AnswerCache } from './adapters/llm/cache.ts';
+import { loadPrompt } from './adapters/llm/prompts.ts';
 import { BatonError, toBatonError } from './domain/errors.ts';
 
 export interface Baton extends AppDeps {
@@ -39,6 +46,39 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Db> 
   const { applied } = await migrate(db);
   if (applied.length) logger.info({ applied, backend: db.kind }, 'database migrated');
   return db;
+}
+
+const STRUCTURED_METHOD = { json_schema: 'jsonSchema', function_calling: 'functionCalling', json_mode: 'jsonMode' } as const;
+
+/**
+ * The qualification engine the configuration asks for. The offline engine is always there: it is the
+ * default, the first pass of hybrid, and the fallback when a model fails.
+ */
+export function buildQualificationEngine(
+  config: Config,
+  options: { logger: Logger; cache?: AnswerCache; engine?: Config['BATON_ENGINE'] },
+): QualificationEngine {
+  const offline = new OfflineEngine();
+  const kind = options.engine ?? config.BATON_ENGINE;
+  if (kind === 'offline') return offline;
+  if (!config.OPENAI_API_KEY) {
+    throw new BatonError('CONFIG_INVALID', `the ${kind} engine needs OPENAI_API_KEY (any placeholder for a local endpoint without keys)`, { fault: 'user' });
+  }
+  const model = new OpenAiQualificationEngine({
+    apiKey: config.OPENAI_API_KEY,
+    ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
+    model: config.OPENAI_MODEL,
+    timeoutMs: config.OPENAI_TIMEOUT_MS,
+    retry: { retries: config.OPENAI_MAX_RETRIES, baseDelayMs: 1000, maxDelayMs: 20_000 },
+    method: STRUCTURED_METHOD[config.OPENAI_STRUCTURED_OUTPUT],
+    pricing: { inputPerMTok: config.OPENAI_PRICE_INPUT_PER_MTOK, outputPerMTok: config.OPENAI_PRICE_OUTPUT_PER_MTOK },
+    prompt: loadPrompt('qualify.v1.md'),
+    cache: options.cache ?? new MemoryAnswerCache(),
+    fallback: offline,
+    finalize: (input, draft, engine) => assembleQualification(input, draft, engine),
+    logger: options.logger.child({ component: 'engine.openai' }),
+  });
+  return kind === 'openai' ? model : new HybridEngine(offline, model, config.BATON_HYBRID_MIN_CONFIDENCE);
 }
 
 /** Builds Baton's dependencies for a command or the service. */

@@ -98,8 +98,11 @@ describe('.env.example', () => {
   });
 
   it('gives example values that the schema accepts', () => {
+    // Each value against its own field: a cross-field rule (BATON_ENGINE=openai needs OPENAI_API_KEY)
+    // is the whole configuration's business, not one example's.
+    const shape = ConfigSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>;
     for (const e of entries.filter((x) => schemaKeys.includes(x.name))) {
-      expect(() => loadConfig({ [e.name]: e.value }), `${e.name}=${e.value} (line ${e.line})`).not.toThrow();
+      expect(shape[e.name]?.safeParse(e.value).success, `${e.name}=${e.value} (line ${e.line})`).toBe(true);
     }
   });
 

@@ -67,3 +67,16 @@ describe('configuration', () => {
     for (const v of describeConfig()) expect(v.description, v.name).not.toBe('');
   });
 });
+
+describe('engine configuration', () => {
+  it('needs an API key for the model engines, and says how to do without', () => {
+    expect(() => loadConfig({ BATON_ENGINE: 'hybrid' })).toThrow(/OPENAI_API_KEY: is required when BATON_ENGINE=hybrid/);
+    expect(loadConfig({ BATON_ENGINE: 'openai', OPENAI_API_KEY: 'sk-x', OPENAI_BASE_URL: 'http://localhost:11434/v1' })).toMatchObject({
+      BATON_ENGINE: 'openai',
+      OPENAI_MODEL: 'gpt-4o-mini',
+      OPENAI_STRUCTURED_OUTPUT: 'json_schema',
+    });
+    expect(() => loadConfig({ OPENAI_BASE_URL: 'localhost:11434' })).toThrow(/OPENAI_BASE_URL: must be an http\(s\) URL/);
+    expect(() => loadConfig({ BATON_HYBRID_MIN_CONFIDENCE: '2' })).toThrow(/between 0 and 1/);
+  });
+});

@@ -40,6 +40,35 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
   BATON_LOG_PII: bool.default(false).describe('Log email addresses and message bodies (off by default).'),
   BATON_SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000).describe('How long a graceful shutdown may take before exiting anyway.'),
+
+  BATON_ENGINE: z.enum(['offline', 'openai', 'hybrid']).default('offline').describe('Qualification engine: offline (no model), openai (a model for every message) or hybrid (the model only where offline is unsure).'),
+  BATON_HYBRID_MIN_CONFIDENCE: z.coerce
+    .number({ error: 'must be a number' })
+    .min(0, { error: 'must be between 0 and 1' })
+    .max(1, { error: 'must be between 0 and 1' })
+    .default(0.75)
+    .describe('Hybrid engine: offline answers at or above this confidence skip the model.'),
+  OPENAI_API_KEY: optionalString.describe('API key of the OpenAI-compatible endpoint; required for the openai and hybrid engines.'),
+  OPENAI_BASE_URL: optionalString
+    .refine((v) => v === undefined || /^https?:\/\/\S+$/.test(v), { error: 'must be an http(s) URL such as http://localhost:11434/v1' })
+    .describe('OpenAI-compatible endpoint (Azure, Ollama, vLLM...); unset: OpenAI.'),
+  OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini').describe('Chat model name.'),
+  OPENAI_TIMEOUT_MS: int(1000, 600_000).default(30_000).describe('Timeout of one model call, in milliseconds.'),
+  OPENAI_MAX_RETRIES: int(0, 10).default(3).describe('Retries of a model call on rate limits, timeouts and server errors.'),
+  OPENAI_STRUCTURED_OUTPUT: z
+    .enum(['json_schema', 'function_calling', 'json_mode'])
+    .default('json_schema')
+    .describe('How structured output is requested: json_schema (response_format), function_calling (a tool) or json_mode.'),
+  OPENAI_PRICE_INPUT_PER_MTOK: z.coerce.number({ error: 'must be a number' }).min(0).max(1000).default(0.15).describe('US dollars per million input tokens (cost accounting).'),
+  OPENAI_PRICE_OUTPUT_PER_MTOK: z.coerce.number({ error: 'must be a number' }).min(0).max(1000).default(0.6).describe('US dollars per million output tokens (cost accounting).'),
+}).superRefine((c, ctx) => {
+  if (c.BATON_ENGINE !== 'offline' && !c.OPENAI_API_KEY) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['OPENAI_API_KEY'],
+      message: `is required when BATON_ENGINE=${c.BATON_ENGINE} (use any placeholder for a local endpoint without keys, or BATON_ENGINE=offline)`,
+    });
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
