@@ -3,8 +3,9 @@ import type { MailMessage } from './message.ts';
 import { buildNotice, isAddress, squeeze, type Notice, type NoticeRecipient } from './notice.ts';
 import { NOTICE_READERS } from './notices/index.ts';
 import { commandIn } from './notices/commands.ts';
-import { classifyReason, isHardBounce, type BounceReason } from './reasons.ts';
-import { remoteHostReason } from './remote-hosts.ts';
+import { localDeliveryReason } from './local-delivery.ts';
+import { classifyReason, isHardBounce, TENTATIVE_REASONS, type BounceReason, type ReasonFacts } from './reasons.ts';
+import { hostsInText, remoteHostReason } from './remote-hosts.ts';
 import { findReplyCode, findStatusCode, preferStatus, pseudoStatus, saysTemporary } from './status-codes.ts';
 
 /**
@@ -63,21 +64,44 @@ function dsnRecipients(message: MailMessage, notice: Notice): NoticeRecipient[] 
   if (bodies.length === 0 && /^Final-Recipient\s*:/im.test(notice.text) && /^(?:Action|Status)\s*:/im.test(notice.text)) bodies = [notice.text];
   const out: NoticeRecipient[] = [];
   for (const body of bodies) {
-    for (const r of parseDeliveryStatus(body).recipients) {
+    const report = parseDeliveryStatus(body);
+    for (const r of report.recipients) {
       const recipient = pickRecipient(r);
       if (recipient === '') continue;
       out.push({
         recipient,
-        diagnostic: r.diagnostic,
+        // The status comment is the reporting MTA's own reading of the code; it joins the server's words.
+        diagnostic: r.statusComment !== '' && !/undefined status/i.test(r.statusComment) ? `${r.diagnostic} (${r.statusComment})` : r.diagnostic,
         status: r.status,
         action: r.action,
         diagnosticType: r.diagnosticType,
         remoteMta: r.remoteMta,
+        reportingMta: report.reportingMta,
+        stated: POWERMTA_CATEGORIES[r.bounceCategory] ?? '',
       });
     }
   }
   return out;
 }
+
+/** PowerMTA's X-PowerMTA-BounceCategory values (PowerMTA user guide, "bounce categories"). */
+const POWERMTA_CATEGORIES: Readonly<Record<string, BounceReason>> = {
+  'bad-mailbox': 'userunknown',
+  'bad-domain': 'hostunknown',
+  'inactive-mailbox': 'suspend',
+  'quota-issues': 'mailboxfull',
+  'message-expired': 'expired',
+  'no-answer-from-host': 'expired',
+  'bad-connection': 'networkerror',
+  'routing-errors': 'systemerror',
+  'protocol-errors': 'systemerror',
+  'policy-related': 'policyviolation',
+  'spam-related': 'spamdetected',
+  'virus-related': 'virusdetected',
+  'content-related': 'contenterror',
+  'invalid-sender': 'rejected',
+  'relaying-issues': 'norelaying',
+};
 
 function pickRecipient(r: DsnRecipient): string {
   const finalAddr = r.recipient.toLowerCase();
@@ -96,7 +120,7 @@ function mergeWithText(d: NoticeRecipient, fromText: NoticeRecipient[] | null): 
   let diagnostic = d.diagnostic;
   const textDiag = same.diagnostic;
   if (diagnostic === '' || /^\d+$/.test(diagnostic.trim())) diagnostic = textDiag;
-  else if (textDiag.length > diagnostic.length && textDiag.toLowerCase().includes(diagnostic.toLowerCase())) diagnostic = textDiag;
+  else if (same.fullReply && textDiag.length > diagnostic.length && textDiag.toLowerCase().includes(diagnostic.toLowerCase())) diagnostic = textDiag;
   let status = d.status ?? '';
   if ((status === '' || status.endsWith('.0.0')) && textDiag !== '') {
     const inText = findStatusCode(textDiag);
@@ -109,6 +133,7 @@ function mergeWithText(d: NoticeRecipient, fromText: NoticeRecipient[] | null): 
     command: d.command || same.command || '',
     replyCode: d.replyCode || same.replyCode || '',
     stated: d.stated || same.stated || '',
+    extra: [same.diagnostic, same.extra ?? ''].join(' '),
   };
 }
 
@@ -122,8 +147,23 @@ function resolve(r: NoticeRecipient, notice: Notice): RecipientVerdict {
   const stated = r.stated ?? '';
   const diagnosticType = r.diagnosticType || (stated === 'mailererror' ? 'X-UNIX' : 'SMTP');
   const facts = { status, diagnostic, diagnosticType, command, action: r.action ?? '', replyCode, stated };
-  const reason = remoteHostReason(facts, r.remoteMta ?? '', notice) || classifyReason(facts);
+  const reason = decideReason(facts, r, notice);
   const hard = reason === 'delivered' || reason === 'feedback' || reason === 'vacation' ? false : isHardBounce(reason, `${status} ${diagnostic}`);
   const finalStatus = status !== '' ? status : pseudoStatus(reason, saysTemporary(`${replyCode} ${diagnostic}`));
   return { recipient: r.recipient, status: finalStatus, reason, hard, action: r.action ?? '', diagnostic };
+}
+
+/** A reason the notice format states wins; else a local delivery agent's words, a provider's documentation, the generic rules. */
+function decideReason(facts: ReasonFacts, r: NoticeRecipient, notice: Notice): BounceReason {
+  if (facts.stated !== '' && !TENTATIVE_REASONS.has(facts.stated)) return facts.stated;
+  const lda = localDeliveryReason(`${facts.diagnostic} ${r.extra ?? ''}`, facts.command);
+  if (lda !== '') return lda;
+  const hosts = {
+    recipientDomain: r.recipient.split('@')[1] ?? '',
+    remote: [r.remoteMta ?? '', ...hostsInText(`${facts.diagnostic} ${notice.text}`)].filter(Boolean),
+    local: [r.reportingMta ?? ''].filter(Boolean),
+  };
+  const byProvider = remoteHostReason(facts, hosts);
+  if (byProvider !== '' && byProvider !== 'onhold' && byProvider !== 'undefined') return byProvider;
+  return classifyReason(facts);
 }

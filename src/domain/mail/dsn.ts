@@ -22,6 +22,10 @@ export interface DsnRecipient {
   readonly diagnosticType: string;
   /** Diagnostic-Code text, unfolded. */
   readonly diagnostic: string;
+  /** The comment after the Status code ("5.2.1 (mailbox disabled, not accepting messages)"), '' when none. */
+  readonly statusComment: string;
+  /** X-PowerMTA-BounceCategory, lower-case, '' when absent. */
+  readonly bounceCategory: string;
 }
 
 /** A parsed delivery-status body. */
@@ -32,7 +36,7 @@ export interface DeliveryStatus {
 
 const PER_RECIPIENT = new Set([
   'original-recipient', 'final-recipient', 'action', 'status', 'remote-mta', 'diagnostic-code', 'last-attempt-date',
-  'final-log-id', 'will-retry-until', 'x-actual-recipient', 'x-display-name',
+  'final-log-id', 'will-retry-until', 'x-actual-recipient', 'x-display-name', 'x-powermta-bouncecategory',
 ]);
 
 /** Unfold the field lines of a report body: `[name, value]` pairs in order, with blank-line markers as ['', '']. */
@@ -83,6 +87,8 @@ export function parseDeliveryStatus(text: string): DeliveryStatus {
         remoteMta: stripAddressType(current['remote-mta'] ?? ''),
         diagnosticType: hasType ? diag.slice(0, semi).trim().toUpperCase() : '',
         diagnostic: (hasType ? diag.slice(semi + 1) : diag).trim(),
+        statusComment: (/\(([^)]*)\)/.exec(current.status ?? '')?.[1] ?? '').trim(),
+        bounceCategory: (current['x-powermta-bouncecategory'] ?? '').toLowerCase().trim(),
       });
     }
     current = {};

@@ -19,6 +19,12 @@ export interface NoticeRecipient {
   readonly stated?: BounceReason | '';
   readonly diagnosticType?: string;
   readonly remoteMta?: string;
+  /** RFC 3464 Reporting-MTA of the notice. */
+  readonly reportingMta?: string;
+  /** The text is the server's whole reply for this recipient, fuller than a report's Diagnostic-Code (Postfix). */
+  readonly fullReply?: boolean;
+  /** More of the notice's words about this recipient, read for local-delivery-agent errors only. */
+  readonly extra?: string;
 }
 
 /** What every notice reader gets. */

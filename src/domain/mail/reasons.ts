@@ -65,7 +65,7 @@ export interface ReasonFacts {
 }
 
 /** Reasons that a first reading may get wrong and that are therefore checked again against the text. */
-const TENTATIVE: ReadonlySet<BounceReason> = new Set<BounceReason>([
+export const TENTATIVE_REASONS: ReadonlySet<BounceReason> = new Set<BounceReason>([
   'undefined', 'onhold', 'systemerror', 'securityerror', 'expired', 'networkerror', 'hostunknown', 'userunknown',
 ]);
 
@@ -194,7 +194,7 @@ const SECOND_PASS: readonly [BounceReason, P.Phrases][] = [
 
 /** Decide the reason of one failed recipient. */
 export function classifyReason(f: ReasonFacts): BounceReason {
-  if (f.stated !== '' && !TENTATIVE.has(f.stated)) return f.stated;
+  if (f.stated !== '' && !TENTATIVE_REASONS.has(f.stated)) return f.stated;
   if (f.status.startsWith('2.')) return 'delivered';
   const text = f.diagnostic.toLowerCase();
   const byStatus = reasonOfStatus(f.status);
@@ -217,7 +217,7 @@ export function classifyReason(f: ReasonFacts): BounceReason {
 
 function secondPass(f: ReasonFacts, text: string, byStatus: BounceReason | ''): BounceReason | '' {
   if (f.stated !== '' && f.stated !== 'undefined' && f.stated !== 'onhold') return f.stated;
-  if (byStatus !== '' && !TENTATIVE.has(byStatus) && f.diagnosticType.toUpperCase() === 'SMTP') return byStatus;
+  if (byStatus !== '' && !TENTATIVE_REASONS.has(byStatus) && f.diagnosticType.toUpperCase() === 'SMTP') return byStatus;
   for (const [reason, phrases] of SECOND_PASS) if (says(text, phrases)) return reason;
   if (byStatus !== '') return byStatus;
   if (/^[45]\.6\./.test(f.status)) return 'contenterror';

@@ -37,6 +37,7 @@ export const NOTICE_READERS: readonly NoticeReader[] = [
   readExim,
   readGmxStyle,
   readQmail,
+  readZoho,
   readPostfix,
   readSendmail,
   readDragonFly,
@@ -58,6 +59,5 @@ export const NOTICE_READERS: readonly NoticeReader[] = [
   readDeliveryErrorsList,
   readTechnicalDetails,
   readDeliveryFailedBlocks,
-  readZoho,
   readGeneric,
 ];

@@ -1,4 +1,4 @@
-import { isAddress, squeeze, type NoticeReader, type NoticeRecipient } from '../notice.ts';
+import { isAddress, originalRecipient, squeeze, type NoticeReader, type NoticeRecipient } from '../notice.ts';
 import { commandIn } from './commands.ts';
 
 /**
@@ -28,10 +28,14 @@ export const readPostfix: NoticeReader = (notice) => {
     if (current && /^\s+\S/.test(line)) current.lines.push(line.trim());
     else current = undefined;
   }
-  if (found.length === 0) return null;
+  if (found.length === 0) {
+    // bounce_notify_util.c: "--- Delivery report unavailable ---": the original's recipient, no reason given.
+    const recipient = /--- Delivery report unavailable ---/i.test(notice.text) ? originalRecipient(notice) : '';
+    return recipient === '' ? null : [{ recipient, diagnostic: '' }];
+  }
   return found.map((f): NoticeRecipient => {
     const diagnostic = squeeze(f.lines.join(' '));
     const command = commandIn(diagnostic) || (/refused to talk to me:/.test(diagnostic) ? 'HELO' : '');
-    return { recipient: f.recipient, diagnostic, command };
+    return { recipient: f.recipient, diagnostic, command, fullReply: true };
   });
 };

@@ -24,7 +24,9 @@ interface Entry {
 export const readSendmail: NoticeReader = (notice) => {
   const text = notice.text;
   if (!/-{3,} ?Transcript of session follows|-{3,} ?The following addresses had (?:permanent fatal|transient non-fatal) errors/i.test(text)) return null;
-  const lines = text.split('\n').map((l) => l.replace(/^> ?/, ''));
+  // A notice forwarded inline ("Fwd: Returned mail") comes quoted: "> " before every line.
+  const quoted = text.split('\n').filter((l) => /^> ?(?:>>> |<<< |-{3,})/.test(l)).length >= 2;
+  const lines = text.split('\n').map((l) => (quoted ? l.replace(/^> ?/, '') : l));
   const entries: Entry[] = [];
   const byRecipient = (r: string): Entry => {
     let e = entries.find((x) => x.recipient === r);
@@ -57,6 +59,7 @@ export const readSendmail: NoticeReader = (notice) => {
   // The transcript: ">>> COMMAND" sent, "<<< reply" received, "NNN <addr>... text" per recipient.
   let command: SmtpCommand | '' = '';
   let replies: string[] = [];
+  let rcptTo = '';
   let inTranscript = false;
   const loose: string[] = [];
   for (const line of lines) {
@@ -76,12 +79,19 @@ export const readSendmail: NoticeReader = (notice) => {
     const sent = /^>>> (.*)$/.exec(t);
     if (sent) {
       command = findSmtpCommand((sent[1] ?? '').toUpperCase());
+      rcptTo = command === 'RCPT' ? firstAddress(sent[1] ?? '') : '';
       replies = [];
       continue;
     }
     const got = /^<<< (.*)$/.exec(t);
     if (got) {
       replies.push(got[1] ?? '');
+      // A refusal of "RCPT TO:<address>" belongs to that address even without a result line.
+      const listed = rcptTo !== '' ? entries.find((x) => x.recipient === rcptTo) : undefined;
+      if (listed && listed.command === '' && /^[45]/.test(got[1] ?? '')) {
+        listed.command = 'RCPT';
+        if (listed.lines.length === 0) listed.lines.push(got[1] ?? '');
+      }
       continue;
     }
     const result = /^(\d{3})[ -](?:\d\.\d+\.\d+ )?<?([^<>\s]+@[^<>\s]+?)>?(?:\.\.\.|,)\s*(.*)$/.exec(t);
@@ -105,5 +115,6 @@ export const readSendmail: NoticeReader = (notice) => {
     recipient: e.recipient,
     diagnostic: squeeze((e.lines.length > 0 ? e.lines : [...replies, ...loose]).join(' ')),
     command: e.command,
+    extra: squeeze(loose.join(' ')),
   }));
 };
