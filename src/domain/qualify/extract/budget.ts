@@ -24,7 +24,7 @@ const NO_BUDGET: readonly RegExp[] = [
   /\bbudget\w*\s+(?:isn't|is not|hasn't been|has not been|wasn't|was not|won't be|will not be|aren't)\s+(?:approved|allocated|set|available|there|assigned|confirmed)/,
   /\bnot in (?:the|our|this year's|this year|our current) budget\b|\bnothing (?:left )?in the budget\b|\bout of budget\b|\bbudget (?:is|was) (?:already )?(?:used|gone|allocated)\b|\bno room in (?:the|our) budget\b/,
   /\b(?:too expensive for us|beyond our means|not something we can afford)\b/,
-  /没有(?:这笔|这块|这个|相关|专门的|额外的|多余的)?预算|没预算|无预算|暂无预算|预算(?:已经|都)?(?:冻结|用完|花完|砍了|取消|没了|不够|不足|没批|还没批|还没下来|没下来|被砍|清零)|预算冻结|冻结预算|买不起|负担不起|没钱|资金紧张|经费不足|不在预算内|预算外|不给预算|不批预算|没批预算|预算批不下来|不会批|没有经费|拿不出/,
+  /没有(?:这笔|这块|这个|相关|专门的|额外的|多余的)?预算|没预算|无预算|暂无预算|预算(?:已经|都)?(?:冻结|用完|花完|砍了|取消|没了|不够|不足|没批|还没批|还没下来|没下来|被砍|清零)|预算冻结|冻结预算|买不起|负担不起|用不起|出不起|(?:支出|开支|采购|预算|花费)[\u4e00-\u9fff]{0,3}冻结|冻结(?:了)?(?:所有)?(?:支出|开支|采购|预算)|没钱|资金紧张|经费不足|不在预算内|预算外|不给预算|不批预算|没批预算|预算批不下来|不会批|没有经费|拿不出/,
 ];
 
 const HAS_BUDGET: readonly RegExp[] = [
@@ -46,14 +46,18 @@ interface Scored {
 function scoreMention(s: Sentence, m: MoneyMention): number {
   const left = s.norm.slice(Math.max(0, m.start - 60), m.start);
   const right = s.norm.slice(m.end, m.end + 45);
-  const near = left.slice(-30) + ' ' + right.slice(0, 35);
+  // Price and negation words count only inside the figure's own clause ("一年五万太贵了吧，一万以内还可以").
+  const clauseLeft = left.slice(Math.max(0, ...[',', '，', ';', '；', '。', '.'].map((c) => left.lastIndexOf(c))) + 1);
+  const near = clauseLeft.slice(-30) + ' ' + right.slice(0, 35);
   let score = m.explicitCurrency ? 0.5 : 0.25;
   const around = left + ' ' + right;
   if (ALLOCATED.test(around)) score += 3;
   else if (OWN_SPEND.test(around)) score += 2;
   if (PAST_COST.test(left.slice(-30))) score -= 2.5;
-  if (NOT_OURS.test(near) || NOT_OURS.test(left.slice(-45))) score -= 3;
-  if (NEGATED_HAVE.test(left.slice(-25))) score -= 3;
+  // "$2,000 onboarding fee", "the $6 per-seat price": a figure naming a price of the offer.
+  if (/^\s*(?:[\w-]+\s+){0,2}?(?:fee|fees|price|prices|charge|quote|rate|subscription|list price|per[- ]\w+ (?:fee|price))\b(?!\s+budget)/.test(right) || /(?:费|报价|价格|收费)(?!预算)/.test(right.slice(0, 6))) score -= 3;
+  if (NOT_OURS.test(near) || NOT_OURS.test(clauseLeft.slice(-45))) score -= 3;
+  if (NEGATED_HAVE.test(clauseLeft.slice(-25))) score -= 3;
   return score;
 }
 

@@ -424,6 +424,57 @@ describe('intent, fourth batch of paraphrases (emails with greetings and signatu
   }
 });
 
+const FIFTH: Partial<Record<Intent, readonly string[]>> = {
+objection: [
+ "Hi Mia,\n\nWe already get basic rostering inside our payroll system for free. What would justify paying $6 per employee on top of that?\n\nThanks,\nRob",
+ "We'd want a 90-day out clause in the first year. Is that something you offer?",
+ "Is the $2,000 onboarding fee negotiable? That's what's holding this up on our side.",
+ "Your trial only allows 5 users and we can't evaluate properly with that. Could you extend it to 25?",
+ "Does the price include the hardware? If not, the total is way beyond what we set aside.",
+ "Our data can't leave Canada. Do you have a Canadian region? If not we're stuck.",
+ "Why is the annual plan 30% more than what your website shows?",
+ "Is there a version without the AI features? Our union won't accept automated monitoring.",
+ "价格方面还有没有空间？这个数我们报上去肯定批不下来。",
+ "你们能不能先不收实施费？我们预算里没这一项。",
+ "试用只能开3个账号，我们根本评估不出来，能多开几个吗？",
+ "如果数据必须放在你们的云上，我们这边法务是不会同意的，有本地部署版本吗？",
+],
+referral: [
+ "Hi Ben, thanks for the note. Could you reach out to Maria Lopez instead? She runs our clinic operations and owns this budget. maria@clinic.com",
+ "Would it be possible for you to send this to our IT manager, Kevin Shaw (kshaw@acme.io)? He's the one evaluating tools.",
+ "Can you talk to our purchasing team first? Their address is buying@acme.com.",
+ "你好，这事能不能麻烦你直接找我们财务总监刘芳？她的邮箱是 liufang@x.cn。",
+ "你能不能联系一下我们IT部的孙经理？这块他在管。",
+],
+interested: [
+ "Hi Sam,\n\nThis could solve a real headache for us. Could you walk me and our ops lead through it next Wednesday? Also, what does pricing look like for 12 sites?\n\nBest,\nJen",
+ "We've been looking for exactly this. When could you do a demo for the team?",
+ "Can you send a quote for 25 licences? We'd like to get it approved this month.",
+ "你们的方案我们看过了，挺符合需求的。能不能下周安排一次正式演示？",
+ "我们想先买10个账号试试，怎么付款？",
+],
+question: [
+ "Hi, before we take this further, can you confirm whether you support Okta SSO and what your data retention policy is?",
+ "What's the difference between your Standard and Pro plans?",
+ "Does your system work for multi-entity accounting?",
+ "你们的产品是按年收费吗？有没有月付？",
+ "你们能和金蝶对接吗？",
+],
+not_now: [
+ "Interesting, but can you reach back out in September? Our new fiscal year starts then.",
+ "Could we revisit in a couple of months? We're mid-implementation on another project.",
+ "现在不是时候，能不能九月份再联系我？",
+],
+};
+
+describe('intent, replies that push back, refer or commit inside a question', () => {
+  for (const [intent, replies] of Object.entries(FIFTH) as [Intent, readonly string[]][]) {
+    it.each(replies)(`${intent}: %s`, (reply) => {
+      expect(intentOf(reply)).toBe(intent);
+    });
+  }
+});
+
 describe('intent, precedence and traps', () => {
   it('an out-of-office that names a colleague is not a referral', () => {
     expect(intentOf('I am out of the office until Monday with no access to email. For urgent matters contact procurement@x.com.')).toBe('out_of_office');

@@ -46,6 +46,7 @@ describe('findMoney, English shapes', () => {
     ['call me on +1 775 555 0142'],
     ['Q2 is busy'],
     ['tote of 600mm at the price you gave'],
+    ['How is pricing calculated at around 50 million rows a month?'],
   ])('no money in "%s"', (text) => {
     expect(findMoney(text, en)).toEqual([]);
   });
@@ -68,6 +69,9 @@ describe('findMoney, Chinese shapes', () => {
     ['三五万', 50000],
     ['10 万元', 100000],
     ['八十万', 800000],
+    ['预算已经批了，80万，年底前上线', 800000],
+    ['今年预算一百来万', 1000000],
+    ['二十多万', 200000],
   ])('%s', (text, amount) => {
     expect(one(text, zh)).toEqual([amount, 'CNY']);
   });

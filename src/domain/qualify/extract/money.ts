@@ -24,7 +24,8 @@ export interface MoneyContext {
 
 const CUR_PRE =
   String.raw`(?:us\$|u\.s\.\s?\$|usd|ca\$|c\$|cad|au\$|a\$|aud|nz\$|s\$|sgd|hk\$|hkd|\$|€|eur|£|gbp|¥|￥|rmb|cny|jpy|chf|₹|inr|sek|nok|dkk|人民币|美元|美金|欧元|英镑|港币|港元|日元)`;
-const NUM = String.raw`(?:\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千几]+)`;
+// "一百来万", "二十多万": the approximator between numeral and unit is skipped.
+const NUM = String.raw`(?:\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千几]+(?:来|多|余)?)`;
 const EN_WORD_NUM =
   String.raw`(?:half\s+a|a\s+couple(?:\s+of)?|a\s+few|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?:\s+hundred)?`;
 const MUL = String.raw`(?:thousand|grand|million|billion|lakhs?|lacs?|crores?|cr|mil|mm|mn|bn|k|m|b|百万|千万|万|千|亿|w)`;
@@ -33,7 +34,7 @@ const CUR_SUF =
 
 // Groups: 1 prefix currency, 2 number, 3 multiplier, 4 suffix currency.
 const ATOM = new RegExp(
-  String.raw`(?<![a-z0-9.,$€£¥])(${CUR_PRE})?\s?(${NUM}|${EN_WORD_NUM})(?:\s?(${MUL})(?![a-z]))?(?:\s?(${CUR_SUF})(?![a-z]))?`,
+  String.raw`(?<![a-z0-9.$€£¥]|\d,)(${CUR_PRE})?\s?(${NUM}|${EN_WORD_NUM})(?:\s?(${MUL})(?![a-z]))?(?:\s?(${CUR_SUF})(?![a-z]))?`,
   'giu',
 );
 
@@ -147,7 +148,7 @@ function parseNumber(raw: string): [number, number] | null {
     const v = Number(raw.replace(/[,，]/g, ''));
     return Number.isFinite(v) ? [v, v] : null;
   }
-  if (/^[零〇一二两三四五六七八九十百千几]+$/.test(raw)) return parseZhNumber(raw);
+  if (/^[零〇一二两三四五六七八九十百千几]+(?:来|多|余)?$/.test(raw)) return parseZhNumber(raw.replace(/[来多余]$/, ''));
   const w = parseEnWords(raw);
   return w === null ? null : [w, w];
 }
@@ -163,6 +164,12 @@ interface Atom {
   hasZhNumeral: boolean;
   isWordNumber: boolean;
 }
+
+const MONEY_FOLLOWERS = new Set(
+  'budget budgeted budgets for per a an the in on to and or of this that is was are were max maximum tops total range ballpark annually yearly annual monthly each every set approved allocated earmarked left available spend spending capex opex investment with from at over but we which would should could will if so plus including all upfront up ish give take usd eur gbp cny rmb dollars euros pounds bucks contract deal line item project initiative program programme'.split(
+    ' ',
+  ),
+);
 
 // A figure followed by one of these counts things, not money ("三四百份", "300 staff", "40 rooms").
 const COUNT_UNIT =
@@ -185,6 +192,9 @@ function scanAtoms(f: string, ctx: MoneyContext): Atom[] {
     const curSym = pre ?? suf ?? null;
     const currency = curSym ? currencyFromSymbol(curSym, ctx) : null;
     if (!currency && COUNT_UNIT.test(f.slice(end))) continue;
+    // A bare "50 million rows" counts rows: without a currency, the next word must be one money takes.
+    const nextWord = /^\s+([a-z]+)/.exec(f.slice(end))?.[1];
+    if (!currency && mulKey && !/[万亿千w]/.test(mulKey) && nextWord !== undefined && !MONEY_FOLLOWERS.has(nextWord)) continue;
     // "600mm" is a length far more often than "$5MM".
     if (!currency && mulKey === 'mm') continue;
     atoms.push({
