@@ -169,17 +169,37 @@ function decodeBody(binary: string, encoding: string, charset: string): string {
 function decodeCharset(bytes: Buffer, charset: string): string {
   const label = charset.trim().toLowerCase().replace(/^"|"$/g, '');
   if (label !== '' && label !== 'us-ascii' && label !== 'ascii') {
-    try {
-      // WHATWG TextDecoder (with Node's ICU) knows ISO-2022-JP, GB18030 and friends; iconv-lite covers the rest.
-      return new TextDecoder(label).decode(bytes);
-    } catch {
-      if (iconv.encodingExists(label)) return iconv.decode(bytes, label);
+    const declared = decodeAs(bytes, label);
+    // Japanese and Chinese MTAs often label 8-bit EUC or Shift_JIS bytes as the 7-bit ISO-2022 form.
+    if (declared !== null && !declared.includes('\uFFFD')) return declared;
+    for (const alternative of ['utf-8', ...(SIBLINGS[label] ?? [])]) {
+      const text = decodeAs(bytes, alternative, true);
+      if (text !== null && !text.includes('\uFFFD')) return text;
     }
+    if (declared !== null) return declared;
   }
+  return decodeAs(bytes, 'utf-8', true) ?? bytes.toString('latin1');
+}
+
+/** Charsets whose bytes are found under each other's labels. */
+const SIBLINGS: Readonly<Record<string, readonly string[]>> = {
+  'iso-2022-jp': ['euc-jp', 'shift_jis'],
+  'euc-jp': ['shift_jis'],
+  shift_jis: ['euc-jp'],
+  gb2312: ['gb18030'],
+  gbk: ['gb18030'],
+  'iso-2022-cn': ['gb18030'],
+  'iso-2022-kr': ['euc-kr'],
+  big5: ['big5-hkscs'],
+};
+
+function decodeAs(bytes: Buffer, label: string, fatal = false): string | null {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // WHATWG TextDecoder (with Node's ICU) knows ISO-2022-JP, GB18030 and friends; iconv-lite covers the rest.
+    return new TextDecoder(label, { fatal }).decode(bytes);
   } catch {
-    return bytes.toString('latin1');
+    if (!fatal && iconv.encodingExists(label)) return iconv.decode(bytes, label);
+    return null;
   }
 }
 

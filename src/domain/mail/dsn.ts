@@ -85,7 +85,8 @@ export function parseDeliveryStatus(text: string): DeliveryStatus {
         action: (current.action ?? '').toLowerCase().split(/[\s(]/)[0] ?? '',
         status: (/\d\.\d{1,3}\.\d{1,3}/.exec(current.status ?? '') ?? [''])[0],
         remoteMta: stripAddressType(current['remote-mta'] ?? ''),
-        diagnosticType: hasType ? diag.slice(0, semi).trim().toUpperCase() : '',
+        // Postfix labels the replies it relays "X-Postfix"; they are SMTP replies all the same.
+        diagnosticType: hasType ? diag.slice(0, semi).trim().toUpperCase().replace(/^X-POSTFIX$/, 'SMTP') : '',
         diagnostic: (hasType ? diag.slice(semi + 1) : diag).trim(),
         statusComment: (/\(([^)]*)\)/.exec(current.status ?? '')?.[1] ?? '').trim(),
         bounceCategory: (current['x-powermta-bouncecategory'] ?? '').toLowerCase().trim(),

@@ -24,7 +24,7 @@ export function findStatusCode(text: string, classHint = ''): string {
   if (text.length < 5) return '';
   const masked = ` ${text.replace(IPV4, '***')} `;
   const wanted = /^[245]/.test(classHint) ? classHint.charAt(0) : '[245]';
-  const re = new RegExp(`(?<![\\w.\\-+/=])(${wanted})\\.([0-7])\\.(\\d{1,3})(?![\\d]|\\.\\d)`, 'gi');
+  const re = new RegExp(`(?<![\\d./])(${wanted})\\.([0-7])\\.(\\d{1,3})(?![\\d]|\\.\\d)`, 'gi');
   const found: string[] = [];
   let vague = '';
   for (const m of masked.matchAll(re)) {

@@ -1,5 +1,5 @@
 import { header } from '../message.ts';
-import { addressesIn, isAddress, squeeze, type NoticeReader, type NoticeRecipient } from '../notice.ts';
+import { addressesIn, firstAddress, isAddress, originalRecipient, squeeze, type NoticeReader, type NoticeRecipient } from '../notice.ts';
 import type { BounceReason } from '../reasons.ts';
 import type { SmtpCommand } from '../smtp-command.ts';
 import { findStatusCode, reasonOfStatus } from '../status-codes.ts';
@@ -82,4 +82,20 @@ export const readGoogleGroups: NoticeReader = (notice) => {
   const bullets = (notice.text.match(/\n ?\*/g) ?? []).length;
   const stated: BounceReason = bullets === 4 ? 'rejected' : 'onhold';
   return failed.map((recipient) => ({ recipient, diagnostic, stated }));
+};
+
+/**
+ * Google Workspace's own refusals ("** Message not delivered **", "** Address not found **"), which
+ * carry no RFC 3464 part and name the recipient only in the returned original.
+ */
+export const readGoogleWorkspace: NoticeReader = (notice) => {
+  if (!fromGoogle(notice.fromHeader, notice.subject)) return null;
+  const lines = notice.text.split('\n');
+  const start = lines.findIndex((l) => /^\*\* .+ \*\*\s*$/.test(l));
+  if (start < 0) return null;
+  const recipient = originalRecipient(notice) || firstAddress(lines.slice(start).join(' '));
+  if (recipient === '') return null;
+  const diagnostic = squeeze(lines.slice(start).filter((l) => !/^Content-Type:/i.test(l)).join(' '));
+  const stated: BounceReason | '' = /because the address couldn't be found\. Check for typos or unnecessary spaces and try again\./.test(diagnostic) ? 'userunknown' : '';
+  return [{ recipient, diagnostic, stated }];
 };

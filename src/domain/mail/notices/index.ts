@@ -2,11 +2,12 @@ import type { NoticeReader } from '../notice.ts';
 import { readAmazonSesJson } from './amazon.ts';
 import { readExim } from './exim.ts';
 import { readGeneric } from './generic.ts';
-import { readGmail, readGoogleGroups } from './google.ts';
+import { readGmail, readGoogleGroups, readGoogleWorkspace } from './google.ts';
 import { readBiglobe, readEzweb, readKddi, readMfilter } from './japan.ts';
 import { readDomino, readNotes } from './lotus.ts';
 import { readExchange2003, readOffice365Text } from './microsoft.ts';
 import {
+  readApacheJames,
   readDeliveryErrorsList,
   readDeliveryFailedBlocks,
   readDragonFly,
@@ -17,6 +18,8 @@ import {
   readMailFoundry,
   readMailMarshal,
   readOpenSmtpd,
+  readSmail,
+  readSmtpServerRejected,
   readTechnicalDetails,
   readVerizon,
   readZoho,
@@ -34,6 +37,7 @@ export const NOTICE_READERS: readonly NoticeReader[] = [
   readAmazonSesJson,
   readGoogleGroups,
   readGmail,
+  readGoogleWorkspace,
   readExim,
   readGmxStyle,
   readQmail,
@@ -59,5 +63,8 @@ export const NOTICE_READERS: readonly NoticeReader[] = [
   readDeliveryErrorsList,
   readTechnicalDetails,
   readDeliveryFailedBlocks,
+  readApacheJames,
+  readSmtpServerRejected,
+  readSmail,
   readGeneric,
 ];

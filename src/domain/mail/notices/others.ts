@@ -78,7 +78,8 @@ export const readInterScan: NoticeReader = (notice) => {
     if (recipient !== '') return [{ recipient, diagnostic: squeeze(sent[3] ?? ''), command: commandIn(`>>> ${(sent[1] ?? '').toUpperCase()}`) }];
   }
   const m = /Unable to deliver message to <([^<>\s]+)>/.exec(text);
-  if (m && /InterScan|Message from/i.test(text)) return [{ recipient: (m[1] ?? '').toLowerCase(), diagnostic: squeeze(text.slice(m.index ?? 0).split('\n')[0] ?? '') }];
+  // InterScan's own "Unable to deliver message to <...>": it checked the address with the next hop.
+  if (m && /InterScan|Message from/i.test(text)) return [{ recipient: (m[1] ?? '').toLowerCase(), diagnostic: squeeze(text.slice(m.index ?? 0).split('\n')[0] ?? ''), stated: 'userunknown' }];
   return null;
 };
 
@@ -161,4 +162,50 @@ export const readGmxStyle: NoticeReader = (notice) => {
     const diagnostic = squeeze(r.lines.join(' '));
     return { recipient: r.recipient, diagnostic, command: commandIn(diagnostic) };
   });
+};
+
+/** Apache James (AbstractNotify.java): "Error message below:" ... "Message details:" with "  RCPT TO: ...". */
+export const readApacheJames: NoticeReader = (notice) => {
+  const text = notice.text;
+  const details = text.indexOf('Message details:');
+  if (details < 0) return null;
+  const recipients = [...text.slice(details).matchAll(/^\s+RCPT TO:\s*<?([^\s<>]+@[^\s<>]+)>?/gim)].map((m) => (m[1] ?? '').toLowerCase());
+  if (recipients.length === 0) return null;
+  const diagnostic = squeeze(text.slice(0, details).replace(/^.*Error message below:/is, ''));
+  return recipients.map((recipient) => ({ recipient, diagnostic }));
+};
+
+/** "There was an error sending your mail": "SMTP Server <host> rejected recipient <addr> (Error following RCPT command)". */
+export const readSmtpServerRejected: NoticeReader = (notice) => {
+  const out: NoticeRecipient[] = [];
+  for (const line of notice.text.split('\n')) {
+    const m = /^SMTP Server <[^>]*> rejected recipient <([^<>\s]+)>(.*)$/.exec(line.trim()) ?? /^The following recipients returned permanent errors: (\S+?)\.?\s*$/.exec(line.trim());
+    if (!m || !isAddress((m[1] ?? '').toLowerCase())) continue;
+    const at = notice.text.indexOf(line);
+    const diagnostic = squeeze(notice.text.slice(at).split(/\n\s*\n/)[0] ?? line);
+    out.push({ recipient: (m[1] ?? '').toLowerCase(), diagnostic, command: commandIn(diagnostic) });
+  }
+  return out.length > 0 ? out : null;
+};
+
+/**
+ * Smail 3 and its Deutsche Telekom (T-Online) fork: "|---- Failed addresses follow: ----|" then
+ * " <addr>" or " addr ... failed: reason".
+ */
+export const readSmail: NoticeReader = (notice) => {
+  const lines = notice.text.split('\n');
+  const start = lines.findIndex((l) => /Failed addresses follow:/.test(l));
+  if (start < 0) return null;
+  const out: { recipient: string; lines: string[] }[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (/^\|?-{5,}/.test(line.trim())) break;
+    if (line.trim() === '') continue;
+    const m = /^\s<([^<>\s]+@[^<>\s]+)>\s*$/.exec(line) ?? /^\s(\S+@\S+) \.\.\. (.*)$/.exec(line);
+    if (m && isAddress((m[1] ?? '').toLowerCase())) {
+      out.push({ recipient: (m[1] ?? '').toLowerCase(), lines: m[2] ? [m[2]] : [] });
+      continue;
+    }
+    out[out.length - 1]?.lines.push(line.trim());
+  }
+  return out.length > 0 ? out.map((r) => ({ recipient: r.recipient, diagnostic: squeeze(r.lines.join(' ')) })) : null;
 };
