@@ -34,7 +34,8 @@ describe('findHorizons resolves relative dates against the reply date', () => {
     ['2026-05-01', 'in May', 30],
     ['2026-05-01', 'by mid-July', 75],
     ['2026-05-01', 'in 2027', 609],
-    ['2026-05-01', 'by the fall', 213],
+    ['2026-05-01', 'by the fall', 123],
+    ['2026-05-01', 'sometime in the fall', 213],
   ])('%s: %s', (date, text, expected) => {
     expect(days(date, text)).toBe(expected);
   });

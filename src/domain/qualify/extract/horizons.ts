@@ -279,6 +279,10 @@ const RULES: readonly Rule[] = [
       const next = /next|coming|following/.test(which);
       const unit = m[3] ?? '';
       const y = ref.getUTCFullYear();
+      // "Live by next year" means before next year starts.
+      if (!m[1] && next && unit !== 'week' && unit !== 'month' && unit !== 'quarter' && /\bby\s+(?:the\s+)?$/.test(m.input.slice(Math.max(0, (m.index ?? 0) - 8), m.index ?? 0))) {
+        return { date: ymd(ref.getUTCFullYear(), 11, 31), granularity: 'year' };
+      }
       if (unit === 'week') return { date: addDays(endOfWeek(ref), next ? 7 : 0), granularity: 'week' };
       if (unit === 'month') {
         const mm = ref.getUTCMonth() + (next ? 1 : 0);
@@ -339,10 +343,10 @@ const RULES: readonly Rule[] = [
       // "this spring" in July is a past spring: not a horizon.
       if (m[1] === 'this' && year === null && (seasonEnd(season, ref.getUTCFullYear(), ref, false) ?? ref) < ref) return null;
       const end = seasonEnd(season, year, ref, m[1] === 'next');
-      // "Before summer" ends when summer starts.
-      if (end && (m[1] === 'before' || m[2] === 'early')) {
+      // "Before summer" ends the day before summer starts; "by the fall" when the fall arrives.
+      if (end && (m[1] === 'before' || m[1] === 'by' || m[2] === 'early')) {
         const start = addMonths(addDays(end, 1), -3);
-        return { date: m[1] === 'before' ? addDays(start, -1) : addDays(start, 30), granularity: 'season' };
+        return { date: m[1] === 'before' ? addDays(start, -1) : m[1] === 'by' ? start : addDays(start, 30), granularity: 'season' };
       }
       return { date: end, granularity: 'season' };
     },

@@ -475,6 +475,88 @@ describe('intent, replies that push back, refer or commit inside a question', ()
   }
 });
 
+const SIXTH: Partial<Record<Intent, readonly string[]>> = {
+interested: [
+ "Hi Leo,\n\nGood timing actually. Our sales team is outgrowing spreadsheets and I've been asked to find a CRM before Q3. Could you show me the pipeline views?\n\nThanks,\nAnna",
+ "yes this is relevant, we lose so many leads from the website form. can someone call me tomorrow?",
+ "您好，我们确实有这方面的需求，麻烦把产品介绍和报价发到我邮箱。",
+ "可以聊聊，我们明年要上新的ERP，想提前了解一下。你们下周哪天方便？",
+ "Sounds like what we need. Please book 45 minutes with me and our controller.",
+],
+question: [
+ "Does the platform support Hebrew right-to-left layouts?",
+ "How are updates rolled out - do we get downtime?",
+ "Hi, what's included in onboarding and is there a dedicated CSM?",
+ "请问你们的数据是存在国内还是海外？",
+ "售后响应时间一般是多久？",
+],
+objection: [
+ "We'd only consider this if you can integrate with our custom ERP, and I doubt that's realistic.",
+ "To be blunt, your tool looks dated compared to what we saw from two other vendors.",
+ "The minimum contract is 24 months? That's a non-starter for a pilot.",
+ "我们的员工大部分不会用电脑，你们这个操作起来太复杂了。",
+ "说实话，价格是我们最大的顾虑，同样的功能别家便宜一半。",
+],
+referral: [
+ "Thanks Mark. Facilities procurement is handled centrally by our estates team - the contact is Joanne Price, joanne.price@uni.ac.uk.",
+ "I'm just the office admin, you'll want Dr. Hughes for anything like this.",
+ "您好，这个要找我们总部的信息化部门，负责人是杨帆。",
+ "这个我做不了主，你加一下我们老板微信吧：boss_wang。",
+],
+not_interested: [
+ "We're not a fit for this - we're a one-person consultancy.",
+ "Thanks, we'll keep doing it manually. Not worth the cost for us.",
+ "我们不打算上这类系统，谢谢。",
+ "不用了，我们的量太小了。",
+],
+not_now: [
+ "Thanks - we're in a hiring freeze through the end of the year. Let's reconnect in January.",
+ "Please check back in Q4, we're fully booked with a migration until then.",
+ "我们年底前都在忙新店开业，明年一月份再联系吧。",
+ "今年不考虑了，明年再说。",
+],
+unsubscribe: [
+ "I'd appreciate it if you removed me from future emails.",
+ "Not interested, please unsubscribe me.",
+ "请不要再给我发营销邮件了。",
+],
+out_of_office: [
+ "Hello, I'm out of office at a trade fair until Friday with limited connectivity. I'll respond next week.",
+ "您好，我正在休产假，8月后返回，期间邮件不定期查看。",
+],
+bounce: [
+ "Message not delivered\n\nThere was a problem delivering your message to anna@shop.com. The recipient's mailbox is full and can't accept messages now.",
+ "退信通知：邮件发送失败，收件人邮箱已满。",
+],
+};
+
+describe('intent, sixth batch (mixed)', () => {
+  for (const [intent, replies] of Object.entries(SIXTH) as [Intent, readonly string[]][]) {
+    it.each(replies)(`${intent}: %s`, (reply) => {
+      expect(intentOf(reply)).toBe(intent);
+    });
+  }
+});
+
+// Chat replies are often one or two words.
+const CHAT: [string, Intent][] = [
+ ['no', 'not_interested'], ['nope', 'not_interested'], ['nah', 'not_interested'], ['not really', 'not_interested'],
+ ['👍', 'interested'], ['ok sure', 'interested'], ['yes', 'interested'], ['sounds good 👍', 'interested'],
+ ['how much?', 'question'], ['price?', 'question'], ['多少钱', 'question'], ['怎么收费？', 'question'],
+ ['stop', 'unsubscribe'], ['STOP', 'unsubscribe'], ['unsubscribe', 'unsubscribe'], ['TD', 'unsubscribe'], ['退订', 'unsubscribe'],
+ ['later', 'not_now'], ['not now', 'not_now'], ['maybe later', 'not_now'], ['以后再说', 'not_now'], ['改天吧', 'not_now'],
+ ['不用', 'not_interested'], ['不需要', 'not_interested'], ['好的', 'interested'], ['可以', 'interested'], ['行', 'interested'],
+ ['who is this?', 'question'], ['what is this about?', 'question'],
+ ['too expensive', 'objection'], ['太贵了', 'objection'],
+ ['ask my boss', 'referral'], ['找我们老板', 'referral'],
+];
+
+describe('intent, one-line chat replies', () => {
+  it.each(CHAT)('%s -> %s', (reply, intent) => {
+    expect(qualifyOffline({ reply, date: '2026-05-04', channel: 'chat' }).intent).toBe(intent);
+  });
+});
+
 describe('intent, precedence and traps', () => {
   it('an out-of-office that names a colleague is not a referral', () => {
     expect(intentOf('I am out of the office until Monday with no access to email. For urgent matters contact procurement@x.com.')).toBe('out_of_office');

@@ -92,6 +92,8 @@ export function classifyIntent(input: IntentInput): IntentDecision {
   if (input.optOut) return { intent: 'unsubscribe', confidence: 0.9, rule: 'opt_out' };
 
   const s = input.sentences;
+  // A reply that is only a thumbs-up has no words for the families below.
+  if (s.length === 0 && /^\s*(?:👍|👌|✅|🙏|👏)+\s*$/u.test(input.ownText)) return { intent: 'interested', confidence: 0.5, rule: 'emoji' };
   const interest = interestSentences(s);
   const notNow = count(s, NOT_NOW);
   const decline = count(s, DECLINE);

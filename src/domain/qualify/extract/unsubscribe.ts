@@ -3,7 +3,7 @@ import type { Sentence } from '../text.ts';
 // Asking to stop all contact, in any wording. "Not interested" alone is a decline, not an opt-out.
 const OPT_OUT: readonly RegExp[] = [
   /\bunsubscrib\w*|\bunsub\b|\bopt(?:ing)?[- ]?(?:me\s+)?out\b|\bopted out\b/,
-  /\bremove (?:me|us|my (?:e-?mail|address|name|details|contact|info\w*|number)|this (?:e-?mail|address)|our (?:e-?mail|address|company|team))\b/,
+  /\bremov(?:e|ed|ing) (?:me|us|my (?:e-?mail|address|name|details|contact|info\w*|number)|this (?:e-?mail|address)|our (?:e-?mail|address|company|team))\b/,
   /\btake (?:me|us|my (?:e-?mail|address|name)|this (?:e-?mail|address)) off\b|\b(?:off|from) (?:your|the|this|all (?:your|of your)) (?:\w+ )?(?:list|lists|mailing list|email list|distribution|database|cadence|sequence|campaign)s?\b(?!\s+of)/,
   /\bstop (?:all\s+)?(?:e-?mailing|emails?|messaging|messages|contacting|sending|writing|spamming|calling|texting|reaching out|following up|bugging|pinging|hounding|pestering|bothering)\b/,
   /\b(?:don't|do not|never|dont|pls don't|please don't|please do not)\s+(?:ever\s+)?(?:e-?mail|contact|message|reach out to|spam|bother|add)\s+(?:me|us|this address|this e-?mail)\b(?!\s+(?:until|before|till|for now|this|next|in|after|at|on|via|through|directly))/,
