@@ -3,6 +3,7 @@ import type { MailMessage } from './message.ts';
 import { buildNotice, isAddress, squeeze, type Notice, type NoticeRecipient } from './notice.ts';
 import { NOTICE_READERS } from './notices/index.ts';
 import { commandIn } from './notices/commands.ts';
+import { exchangeNdrReason } from './notices/microsoft.ts';
 import { localDeliveryReason } from './local-delivery.ts';
 import { classifyReason, isHardBounce, TENTATIVE_REASONS, type BounceReason, type ReasonFacts } from './reasons.ts';
 import { hostsInText, remoteHostReason } from './remote-hosts.ts';
@@ -144,7 +145,7 @@ function resolve(r: NoticeRecipient, notice: Notice): RecipientVerdict {
   const status = preferStatus(r.status ?? '', inText, reply);
   const replyCode = r.replyCode || reply;
   const command = r.command || commandIn(diagnostic);
-  const stated = r.stated ?? '';
+  const stated = r.stated || exchangeNdrReason(diagnostic);
   const diagnosticType = r.diagnosticType || (stated === 'mailererror' ? 'X-UNIX' : 'SMTP');
   const facts = { status, diagnostic, diagnosticType, command, action: r.action ?? '', replyCode, stated };
   const reason = decideReason(facts, r, notice);

@@ -48,3 +48,26 @@ export const readOffice365Text: NoticeReader = (notice) => {
   const explanation = lines.slice(start + 2, start + 6).join(' ');
   return [{ recipient, diagnostic: squeeze(`${returned} ${returned ? '' : explanation}`) }];
 };
+
+/** Exchange's enhanced NDR subcodes ("550 5.1.1 RESOLVER.ADR.RecipNotFound; not found") and their meaning. */
+const NDR_CODES: Readonly<Record<string, BounceReason>> = {
+  'smtpsend.dns.nonexistentdomain': 'hostunknown',
+  'smtpsend.dns.mxloopback': 'networkerror',
+  'resolver.adr.badprimary': 'systemerror',
+  'resolver.adr.recipnotfound': 'userunknown',
+  'resolver.adr.recipientnotfound': 'userunknown',
+  'resolver.adr.exrecipnotfound': 'userunknown',
+  'resolver.adr.reciplimit': 'toomanyconn',
+  'resolver.adr.invalidinsmtp': 'systemerror',
+  'resolver.adr.ambiguous': 'systemerror',
+  'resolver.rst.authrequired': 'securityerror',
+  'resolver.rst.notauthorized': 'rejected',
+  'resolver.rst.recipsizelimit': 'exceedlimit',
+  'queue.expired': 'expired',
+};
+
+/** The reason an Exchange NDR subcode in a diagnostic names, '' when there is none. */
+export function exchangeNdrReason(diagnostic: string): BounceReason | '' {
+  const m = /\b((?:RESOLVER|SMTPSEND|QUEUE)\.[A-Za-z]+(?:\.[A-Za-z]+)?)\s*;/.exec(diagnostic);
+  return m ? (NDR_CODES[(m[1] ?? '').toLowerCase()] ?? '') : '';
+}
