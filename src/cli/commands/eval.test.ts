@@ -71,9 +71,8 @@ describe('baton eval', () => {
     expect(out.join('\n')).toMatch(/intent\.macro_f1\s+0\.8\s+0\.9\s+\+0\.1/);
   });
 
-  it('refuses the model engines for now with a clear message', async () => {
-    await expect(run('--dataset', dataset, '--engine', 'openai')).rejects.toThrow(/not available in `baton eval` yet/);
-    await expect(run('--dataset', dataset, '--engine', 'magic')).rejects.toThrow(/unknown engine "magic"/);
+  it('refuses an unknown engine with the list of known ones', async () => {
+    await expect(run('--dataset', dataset, '--engine', 'magic')).rejects.toThrow(/unknown engine "magic"; choose one of: offline, openai, hybrid/);
   });
 
   it('says what is missing', async () => {
@@ -81,5 +80,34 @@ describe('baton eval', () => {
     await expect(run('--compare', dataset)).rejects.toThrow(/exactly two/);
     await expect(run('--dataset', join(dir, 'nope.jsonl'))).rejects.toThrow(/cannot read dataset/);
     expect(existsSync(join(dir, 'nope.jsonl'))).toBe(false);
+  });
+});
+
+describe('baton eval --engine openai (against a local OpenAI-compatible server)', () => {
+  it('records tokens and cost per case from the model calls', async () => {
+    const { FakeOpenAi } = await import('../../testing/fake-openai.ts');
+    const fake = await new FakeOpenAi()
+      .reply({
+        kind: 'json',
+        content: { intent: 'unsubscribe', bant: { budget: U, authority: U, need: U, timeline: U }, referral: null, confidence: 0.9 },
+        usage: { prompt_tokens: 1000, completion_tokens: 100 },
+      })
+      .start();
+    const saved = { ...process.env };
+    Object.assign(process.env, { OPENAI_API_KEY: 'test', OPENAI_BASE_URL: fake.url, OPENAI_MAX_RETRIES: '0', LOG_LEVEL: 'silent' });
+    try {
+      const preds = join(dir, 'model.jsonl');
+      await run('--dataset', dataset, '--engine', 'openai', '--out', preds, '--json');
+      const metrics = JSON.parse(out[0] ?? '') as { engine: string; usage: { model_cases: number; input_tokens_per_case: number; cost_per_case_usd: number | null } };
+      expect(metrics.engine).toBe('openai');
+      expect(metrics.usage.model_cases).toBe(2);
+      expect(metrics.usage.input_tokens_per_case).toBeCloseTo(2000 / 3, 3);
+      expect(metrics.usage.cost_per_case_usd).not.toBeNull();
+      const first = JSON.parse(readFileSync(preds, 'utf8').split('\n')[0] ?? '') as { usage?: { input_tokens: number } };
+      expect(first.usage).toEqual({ input_tokens: 1000, output_tokens: 100 });
+    } finally {
+      process.env = saved;
+      await fake.stop();
+    }
   });
 });

@@ -23,12 +23,22 @@ interface EvalOptions {
 
 const ENGINES = ['offline', 'openai', 'hybrid'] as const;
 
-function buildEngine(name: string): QualificationEngine {
+/** The engine to evaluate; model engines come from the composition root and its validated configuration. */
+export async function buildEngine(name: string): Promise<QualificationEngine> {
   if (name === 'offline') return new OfflineEngine();
-  if (name === 'openai' || name === 'hybrid') {
-    throw new ValidationError(`the ${name} engine is not available in \`baton eval\` yet; run with --engine offline`, { engine: name }, 'ENGINE_NOT_AVAILABLE');
+  if (name !== 'openai' && name !== 'hybrid') {
+    throw new ValidationError(`unknown engine "${name}"; choose one of: ${ENGINES.join(', ')}`, { engine: name });
   }
-  throw new ValidationError(`unknown engine "${name}"; choose one of: ${ENGINES.join(', ')}`, { engine: name });
+  // Loaded only for model engines: the composition root pulls in the database and HTTP adapters.
+  const [{ buildQualificationEngine }, { loadConfig }, { createLogger }] = await Promise.all([
+    import('../../main.ts'),
+    import('../../config/load.ts'),
+    import('../../adapters/log.ts'),
+  ]);
+  const config = loadConfig();
+  // Logs go to stderr so `--json` keeps stdout to the one metrics object.
+  const logger = createLogger({ level: config.LOG_LEVEL, logPii: config.BATON_LOG_PII, destination: 2 });
+  return buildQualificationEngine(config, { logger, engine: name });
 }
 
 function readText(path: string, what: string): string {
@@ -74,7 +84,7 @@ async function evalAction(opts: EvalOptions): Promise<void> {
     return;
   }
   if (!opts.dataset) throw new ValidationError('--dataset FILE.jsonl is required (or --compare A.json B.json)');
-  const engine = buildEngine(opts.engine);
+  const engine = await buildEngine(opts.engine);
   // Read the gate before the run so a typo in its path does not cost a whole evaluation.
   let thresholds: Thresholds | undefined;
   if (opts.gate) {

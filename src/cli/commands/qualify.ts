@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { simpleParser } from 'mailparser';
 import { ValidationError } from '../../domain/errors.ts';
-import { OfflineEngine } from '../../domain/qualify/engine.offline.ts';
 import { LeadRecord, QualifyInput } from '../../domain/qualify/types.ts';
+import { buildEngine } from './eval.ts';
 
 interface QualifyOptions {
+  engine: string;
   text?: string;
   lead: string[];
   date?: string;
@@ -100,7 +101,7 @@ async function qualifyAction(message: string | undefined, opts: QualifyOptions):
     ...(opts.lang ? { lang: opts.lang } : {}),
   });
   if (!input.success) throw new ValidationError(`invalid input: ${input.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
-  const q = await new OfflineEngine().qualify(input.data);
+  const q = await (await buildEngine(opts.engine)).qualify(input.data);
   console.log(JSON.stringify(q, null, 2));
 }
 
@@ -108,12 +109,13 @@ async function qualifyAction(message: string | undefined, opts: QualifyOptions):
 export function registerQualifyCommand(program: Command): void {
   program
     .command('qualify')
-    .description('qualify one inbound message with the offline engine and print the Qualification as JSON')
+    .description('qualify one inbound message and print the Qualification as JSON')
     .argument('[message]', 'a raw email (.eml) or a plain-text file with the reply')
     .option('--text <reply>', 'the reply text, instead of a file')
     .option('--lead <key=value>', `lead record field (${LEAD_KEYS.join(', ')}); repeatable`, collect, [] as string[])
     .option('--date <YYYY-MM-DD>', 'the day the reply arrived (default: the email Date header, else today)')
     .option('--channel <email|chat>', 'where the reply came in', 'email')
     .option('--lang <en|zh>', 'language of the reply (default: detected)')
+    .option('--engine <name>', 'offline | openai | hybrid (model engines read OPENAI_* from the environment)', 'offline')
     .action(async (message: string | undefined, opts: QualifyOptions) => qualifyAction(message, opts));
 }

@@ -8,13 +8,11 @@ import { findReferral } from './extract/referral.ts';
 import { extractTimeline } from './extract/timeline.ts';
 import { findOptOut } from './extract/unsubscribe.ts';
 import { stripInjections } from './injection.ts';
-import { isMql } from './mql.ts';
+import { assembleQualification } from './assemble.ts';
 import { separateOwnWords } from './own-words.ts';
 import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from './policy.ts';
-import { scoreLead } from './score.ts';
 import { looksChinese, makeSentences, type Sentence } from './text.ts';
 import { QualifyInput, type Bant, type Qualification, type QualificationEngine } from './types.ts';
-import { verifyBant } from './verify.ts';
 
 /** Bumped whenever a rule changes, so stored qualifications say which rules produced them. */
 export const OFFLINE_ENGINE_VERSION = '0.1.0';
@@ -31,7 +29,6 @@ interface Analysis {
   readonly allSentences: Sentence[];
   readonly ownText: string;
   readonly signature: string;
-  readonly leadThread: string[];
   readonly injected: boolean;
 }
 
@@ -42,12 +39,10 @@ function analyse(input: QualifyInput): Analysis {
   const signatureSentences = makeSentences(own.signature, 'signature', replySentences.length);
   let order = replySentences.length + signatureSentences.length;
   const threadSentences: Sentence[] = [];
-  const leadThread: string[] = [];
   let injected = body.spans.length > 0;
   // Newest lead message first: a later statement outranks an earlier one.
   for (const msg of [...(input.thread ?? [])].reverse()) {
     if (msg.from !== 'lead') continue;
-    leadThread.push(msg.text);
     const t = separateOwnWords(msg.text, input.lead?.name);
     const clean = stripInjections(t.body);
     injected ||= clean.spans.length > 0;
@@ -60,7 +55,6 @@ function analyse(input: QualifyInput): Analysis {
     allSentences: [...replySentences, ...signatureSentences, ...threadSentences],
     ownText: own.signature ? `${own.body}\n${own.signature}` : own.body,
     signature: own.signature,
-    leadThread,
     injected,
   };
 }
@@ -109,26 +103,21 @@ export function qualifyOffline(raw: QualifyInput, policy: ScoringPolicy = DEFAUL
     bant = { budget, authority, need: needOrSituation, timeline };
   }
 
-  const verified = verifyBant(bant, { ownWords: a.ownText, leadThread: a.leadThread, lead: input.lead });
-  for (const d of verified.dropped) flags.push(`evidence_dropped:${d}`);
-  bant = verified.bant;
-
-  const mql = isMql(intent, bant, { minMet: policy.mql.min_met, blockingIntents: policy.mql.blocking_intents });
-  const { score, reasons } = scoreLead(intent, bant, input.lead, policy);
   flags.push(`intent_rule:${decision.rule}`);
   if (decision.confidence < 0.5) flags.push('low_confidence');
-  const q: Qualification = {
-    intent,
-    bant,
-    mql,
-    score,
-    reasons,
-    confidence: decision.confidence,
-    flags,
-    engine: { name: 'offline', version: OFFLINE_ENGINE_VERSION, model: null, prompt_version: null },
-  };
-  if (intent === 'referral' && referral && (referral.referral.name || referral.referral.email)) q.referral = referral.referral;
-  return q;
+  // Grounding, the MQL rule and the score are shared with every other engine.
+  return assembleQualification(
+    input,
+    {
+      intent,
+      bant,
+      ...(referral && (referral.referral.name || referral.referral.email) ? { referral: referral.referral } : {}),
+      confidence: decision.confidence,
+      flags,
+    },
+    { name: 'offline', version: OFFLINE_ENGINE_VERSION, model: null, prompt_version: null },
+    policy,
+  );
 }
 
 /** The offline engine behind the QualificationEngine interface. */
