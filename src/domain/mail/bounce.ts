@@ -122,6 +122,7 @@ function mergeWithText(d: NoticeRecipient, fromText: NoticeRecipient[] | null): 
   const textDiag = same.diagnostic;
   if (diagnostic === '' || /^\d+$/.test(diagnostic.trim())) diagnostic = textDiag;
   else if (same.fullReply && textDiag.length > diagnostic.length && textDiag.toLowerCase().includes(diagnostic.toLowerCase())) diagnostic = textDiag;
+  if (same.sessionReplies) diagnostic = `${same.sessionReplies} ${diagnostic}`;
   let status = d.status ?? '';
   if ((status === '' || status.endsWith('.0.0')) && textDiag !== '') {
     const inText = findStatusCode(textDiag);

@@ -23,6 +23,8 @@ export interface NoticeRecipient {
   readonly reportingMta?: string;
   /** The text is the server's whole reply for this recipient, fuller than a report's Diagnostic-Code (Postfix). */
   readonly fullReply?: boolean;
+  /** Every reply of an SMTP session transcript about this (only) recipient, to put before a report's Diagnostic-Code. */
+  readonly sessionReplies?: string;
   /** More of the notice's words about this recipient, read for local-delivery-agent errors only. */
   readonly extra?: string;
 }

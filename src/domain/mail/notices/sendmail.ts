@@ -61,6 +61,8 @@ export const readSendmail: NoticeReader = (notice) => {
   let replies: string[] = [];
   let rcptTo = '';
   let inTranscript = false;
+  let firstCommand: SmtpCommand | '' = '';
+  const allReplies: string[] = [];
   const loose: string[] = [];
   for (const line of lines) {
     if (/-{3,} ?Transcript of session follows/i.test(line)) {
@@ -79,6 +81,7 @@ export const readSendmail: NoticeReader = (notice) => {
     const sent = /^>>> (.*)$/.exec(t);
     if (sent) {
       command = findSmtpCommand((sent[1] ?? '').toUpperCase());
+      firstCommand ||= command;
       rcptTo = command === 'RCPT' ? firstAddress(sent[1] ?? '') : '';
       replies = [];
       continue;
@@ -86,6 +89,7 @@ export const readSendmail: NoticeReader = (notice) => {
     const got = /^<<< (.*)$/.exec(t);
     if (got) {
       replies.push(got[1] ?? '');
+      if (!allReplies.includes(got[1] ?? '')) allReplies.push(got[1] ?? '');
       // A refusal of "RCPT TO:<address>" belongs to that address even without a result line.
       const listed = rcptTo !== '' ? entries.find((x) => x.recipient === rcptTo) : undefined;
       if (listed && listed.command === '' && /^[45]/.test(got[1] ?? '')) {
@@ -111,10 +115,14 @@ export const readSendmail: NoticeReader = (notice) => {
     if (recipient === '' || loose.length + replies.length === 0) return null;
     return [{ recipient, diagnostic: squeeze([...replies, ...loose].join(' ')), command }];
   }
+  // With one recipient, every reply of the session is about it; the session's first command is the
+  // one the remote server answered (a session that never got a command in was refused at the greeting).
+  const single = entries.length === 1;
   return entries.map((e): NoticeRecipient => ({
     recipient: e.recipient,
     diagnostic: squeeze((e.lines.length > 0 ? e.lines : [...replies, ...loose]).join(' ')),
-    command: e.command,
+    command: e.command || firstCommand || (allReplies.length > 0 ? 'EHLO' : ''),
     extra: squeeze(loose.join(' ')),
+    ...(single && allReplies.length > 0 ? { sessionReplies: squeeze(allReplies.join(' ')) } : {}),
   }));
 };
