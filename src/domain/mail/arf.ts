@@ -50,18 +50,28 @@ function originalTo(message: MailMessage): string {
 
 /**
  * The JSON of an Amazon SES notification delivered by mail through SNS ("AWS Notification Message"),
- * or null. Its shape is documented at docs.aws.amazon.com/ses/latest/dg/notification-contents.html.
+ * or null. Its shape is documented at docs.aws.amazon.com/ses/latest/dg/notification-contents.html;
+ * SNS sends it either bare or wrapped in its own envelope ({"Type":"Notification","Message":"..."}).
  */
 export function sesNotification(message: MailMessage): Record<string, unknown> | null {
-  const text = message.parts.find((p) => p.depth === 0 && p.contentType === 'text/plain')?.body ?? '';
-  const start = text.indexOf('{"notificationType"');
-  if (start < 0) return null;
-  // The JSON may be wrapped over lines by the mail system; join the lines before the SNS footer.
-  const end = text.indexOf('\n--\n', start);
-  const raw = text.slice(start, end < 0 ? undefined : end).replace(/\n/g, '');
+  let text = message.parts.find((p) => p.depth === 0 && p.contentType === 'text/plain')?.body ?? '';
+  // The SNS footer ("--", "If you wish to stop receiving notifications...") is not JSON.
+  const footer = text.search(/\n--\s*\n/);
+  if (footer >= 0) text = text.slice(0, footer);
+  // Some relays fold long lines as "!\n "; the JSON itself has no line breaks.
+  text = text.replace(/!\r?\n /g, '').replace(/\r?\n/g, '');
+  const start = text.indexOf('{');
+  if (start < 0 || !text.includes('notificationType')) return null;
+  const parsed = parseJsonObject(text.slice(start, text.lastIndexOf('}') + 1));
+  if (parsed === null) return null;
+  if (typeof parsed.notificationType === 'string') return parsed;
+  return typeof parsed.Message === 'string' ? parseJsonObject(parsed.Message) : null;
+}
+
+function parseJsonObject(raw: string): Record<string, unknown> | null {
   try {
     const parsed: unknown = JSON.parse(raw);
-    return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
   } catch {
     return null;
   }

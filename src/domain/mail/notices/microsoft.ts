@@ -7,12 +7,20 @@ import type { BounceReason } from '../reasons.ts';
  * ("Delivery has failed to these recipients or groups" ... "Remote Server returned '550 5.1.10 ...'").
  */
 
-/** MSEXCH:IMS codes (Exchange 2000/2003 NDRs) and their meaning. */
-const IMS_CODES: readonly [RegExp, BounceReason][] = [
-  [/\(000C05A6\)|\(000B099C\)|\(000B09AA\)/, 'userunknown'],
-  [/\(00000000\)|\(0007\d{4}\)/, 'onhold'],
-  [/\(000B09A?[0-9A-F]\)/i, 'mesgtoobig'],
-];
+/** MSEXCH:IMS codes of Exchange 2000/2003 NDRs ("MSEXCH:IMS:... (000C05A6) Unknown Recipient") and their meaning. */
+const IMS_CODES: Readonly<Record<string, BounceReason>> = {
+  '000C05A6': 'userunknown', // Unknown Recipient
+  '000C0595': 'filtered', // Ambiguous Recipient
+  '00010256': 'systemerror', // Too many recipients
+  '000D06B5': 'systemerror', // No proxy for recipient
+  '00120270': 'networkerror', // Too many hops
+  '00050311': 'contenterror', // Conversion to Internet format failed
+  '000502CC': 'contenterror',
+  '000B0981': 'securityerror', // 502 Server does not support AUTH
+  '000B099C': 'onhold', // Host unknown, message too big, ...: the remote MTA's words decide
+  '000B09AA': 'onhold',
+  '000B09B6': 'onhold',
+};
 
 export const readExchange2003: NoticeReader = (notice) => {
   const lines = notice.text.split('\n');
@@ -22,7 +30,8 @@ export const readExchange2003: NoticeReader = (notice) => {
   for (const line of lines.slice(start + 1)) {
     if (line.trim() === '') continue;
     // "kijitora@example.co.jp on Thu, 29 Apr 2007 16:51:51 -0500"
-    const m = /^\s{0,2}(\S+@\S+?)\s+on\s+\w{3}/.exec(line) ?? /^\s{0,2}<?([^\s<>]+@[^\s<>]+)>?\s*$/.exec(line);
+    // "kijitora@example.co.jp on Thu, 29 Apr 2007 ...", "c=US;a= ;p=neko;o=kijitora;cat:SMTP=NEKO@EXAMPLE.COM; on Fri, ..."
+    const m = /:smtp=([^;\s]+@[^;\s]+);\s*on\s/i.exec(line) ?? /^\s{0,2}(\S+@\S+?)\s+on\s+\S/.exec(line) ?? /^\s{0,2}<?([^\s<>]+@[^\s<>]+)>?\s*$/.exec(line);
     if (m && isAddress((m[1] ?? '').toLowerCase())) {
       found.push({ recipient: (m[1] ?? '').toLowerCase(), lines: [] });
       continue;
@@ -32,7 +41,8 @@ export const readExchange2003: NoticeReader = (notice) => {
   if (found.length === 0) return null;
   return found.map((f): NoticeRecipient => {
     const diagnostic = squeeze(f.lines.join(' '));
-    const stated = IMS_CODES.find(([re]) => re.test(diagnostic))?.[1] ?? '';
+    const code = /MSEXCH:[^()]*\(([0-9A-F]{8})\)/i.exec(diagnostic)?.[1]?.toUpperCase() ?? '';
+    const stated = IMS_CODES[code] ?? '';
     return { recipient: f.recipient, diagnostic, stated };
   });
 };
