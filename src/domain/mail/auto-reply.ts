@@ -59,14 +59,13 @@ export function autoReplySignals(message: MailMessage): AutoReplySignal[] {
 }
 
 /**
- * Whether a message is an automatic reply. Precedence: bulk alone is also what newsletters send, and
- * Auto-Submitted: auto-generated also what notifications send, so those need a second signal.
+ * Whether a message is an automatic reply. Any Auto-Submitted value but "no" counts (RFC 3834
+ * section 5: "auto-generated" and "auto-notified" too): whatever a machine sends back to a sequence
+ * email is not a person's answer. Precedence: bulk alone is also what newsletters send, so it needs a
+ * second signal.
  */
 export function isAutoReply(message: MailMessage): boolean {
   const s = autoReplySignals(message);
-  if (s.includes('x-autoreply') || s.includes('vendor-header') || s.includes('subject') || s.includes('wording')) return true;
-  const autoSubmitted = header(message.headers, 'auto-submitted').toLowerCase();
-  if (autoSubmitted.startsWith('auto-replied')) return true;
-  if (/^auto[_-]reply$/i.test(header(message.headers, 'precedence').trim())) return true;
-  return false;
+  if (s.includes('auto-submitted') || s.includes('x-autoreply') || s.includes('vendor-header') || s.includes('subject') || s.includes('wording')) return true;
+  return /^auto[_-]reply$/i.test(header(message.headers, 'precedence').trim());
 }

@@ -1,6 +1,6 @@
 import { parseDeliveryStatus, type DsnRecipient } from './dsn.ts';
 import type { MailMessage } from './message.ts';
-import { buildNotice, isAddress, squeeze, type Notice, type NoticeRecipient } from './notice.ts';
+import { buildNotice, isAddress, originalRecipient, squeeze, type Notice, type NoticeRecipient } from './notice.ts';
 import { NOTICE_READERS } from './notices/index.ts';
 import { commandIn } from './notices/commands.ts';
 import { exchangeNdrReason } from './notices/microsoft.ts';
@@ -40,10 +40,11 @@ export function readNotice(message: MailMessage): NoticeVerdict | null {
   const notice = buildNotice(message);
   const fromText = readerRecipients(notice);
   const dsn = dsnRecipients(message, notice);
-  let merged: NoticeRecipient[];
-  if (dsn.length > 0) merged = dsn.map((d) => mergeWithText(d, fromText));
-  else if (fromText && fromText.length > 0) merged = fromText;
-  else return null;
+  let merged: NoticeRecipient[] = dsn.map((d, i) => mergeWithText(d, i, fromText)).filter((r) => r.recipient !== '');
+  if (merged.length === 0 && fromText) merged = fromText;
+  // A report whose recipients name no address at all: the returned original says whom it was for.
+  if (merged.length === 0 && dsn[0] && originalRecipient(notice) !== '') merged = [{ ...dsn[0], recipient: originalRecipient(notice) }];
+  if (merged.length === 0) return null;
   const recipients = merged.map((r) => resolve(r, notice));
   if (recipients.length === 0) return null;
   const delivered = recipients.every((r) => r.reason === 'delivered' || ['delivered', 'relayed', 'expanded'].includes(r.action));
@@ -67,8 +68,8 @@ function dsnRecipients(message: MailMessage, notice: Notice): NoticeRecipient[] 
   for (const body of bodies) {
     const report = parseDeliveryStatus(body);
     for (const r of report.recipients) {
+      // A report naming a pipe or a bare domain still gives the status; the text names the address.
       const recipient = pickRecipient(r);
-      if (recipient === '') continue;
       out.push({
         recipient,
         // The status comment is the reporting MTA's own reading of the code; it joins the server's words.
@@ -108,15 +109,19 @@ function pickRecipient(r: DsnRecipient): string {
   const finalAddr = r.recipient.toLowerCase();
   if (isAddress(finalAddr)) return finalAddr;
   const original = r.originalRecipient.toLowerCase();
-  return isAddress(original) ? original : finalAddr;
+  // A pipe or a bare local part ("|/usr/bin/procmail", "kijitora") is not an address to suppress.
+  return isAddress(original) ? original : '';
 }
 
 /**
  * A report gives the fields; the notice text often carries the fuller server reply and the command it
  * answered (Postfix "in reply to RCPT TO command", Sendmail's session transcript).
  */
-function mergeWithText(d: NoticeRecipient, fromText: NoticeRecipient[] | null): NoticeRecipient {
-  const same = fromText?.find((t) => t.recipient === d.recipient) ?? (fromText?.length === 1 ? fromText[0] : undefined);
+function mergeWithText(d: NoticeRecipient, index: number, fromText: NoticeRecipient[] | null): NoticeRecipient {
+  const same =
+    d.recipient === ''
+      ? fromText?.[index]
+      : (fromText?.find((t) => t.recipient === d.recipient) ?? (fromText?.length === 1 ? fromText[0] : undefined));
   if (!same) return d;
   let diagnostic = d.diagnostic;
   const textDiag = same.diagnostic;
@@ -130,6 +135,7 @@ function mergeWithText(d: NoticeRecipient, fromText: NoticeRecipient[] | null): 
   }
   return {
     ...d,
+    recipient: d.recipient || same.recipient,
     diagnostic,
     status,
     command: d.command || same.command || '',
