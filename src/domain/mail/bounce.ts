@@ -1,6 +1,7 @@
 import { parseDeliveryStatus, type DsnRecipient } from './dsn.ts';
 import type { MailMessage } from './message.ts';
-import { buildNotice, isAddress, originalRecipient, squeeze, type Notice, type NoticeRecipient } from './notice.ts';
+import { buildNotice, isAddress, originalRecipient, squeeze, type Notice, type NoticeReader, type NoticeRecipient } from './notice.ts';
+import { readGeneric } from './notices/generic.ts';
 import { NOTICE_READERS } from './notices/index.ts';
 import { commandIn } from './notices/commands.ts';
 import { exchangeNdrReason } from './notices/microsoft.ts';
@@ -38,9 +39,14 @@ export interface NoticeVerdict {
 /** Read a message as a delivery notice; null when it is not one. */
 export function readNotice(message: MailMessage): NoticeVerdict | null {
   const notice = buildNotice(message);
-  const fromText = readerRecipients(notice);
+  const { reader, found: fromText } = readerRecipients(notice);
   const dsn = dsnRecipients(message, notice);
-  let merged: NoticeRecipient[] = dsn.map((d, i) => mergeWithText(d, i, fromText)).filter((r) => r.recipient !== '');
+  // A report from an MTA with no reader of its own: with one recipient, the notice's words are about it.
+  const plainReport = dsn.length === 1 && (reader === null || reader === readGeneric);
+  let merged: NoticeRecipient[] = plainReport
+    ? dsn.map((d) => withPreamble(d, fromText?.[0], notice))
+    : dsn.map((d, i) => mergeWithText(d, i, fromText));
+  merged = merged.filter((r) => r.recipient !== '');
   if (merged.length === 0 && fromText) merged = fromText;
   // A report whose recipients name no address at all: the returned original says whom it was for.
   if (merged.length === 0 && dsn[0] && originalRecipient(notice) !== '') merged = [{ ...dsn[0], recipient: originalRecipient(notice) }];
@@ -51,12 +57,28 @@ export function readNotice(message: MailMessage): NoticeVerdict | null {
   return { kind: delivered ? 'delivery_report' : 'bounce', recipients };
 }
 
-function readerRecipients(notice: Notice): NoticeRecipient[] | null {
+function readerRecipients(notice: Notice): { reader: NoticeReader | null; found: NoticeRecipient[] | null } {
   for (const reader of NOTICE_READERS) {
     const found = reader(notice);
-    if (found && found.length > 0) return found;
+    if (found && found.length > 0) return { reader, found };
   }
-  return null;
+  return { reader: null, found: null };
+}
+
+/** Lines of a notice that are MIME scaffolding or banners, not words about the failure. */
+const SCAFFOLDING = /^(?:Content-|This is a MIME|This is a multi|This is an auto|This multi-part|###|\*\*\*|--)|--- The follow|--- Transcript/;
+
+/**
+ * The text before a report, joined to its Diagnostic-Code: MTAs without a format of their own put the
+ * human explanation there ("Your message to <x> was automatically rejected: Not enough disk space").
+ */
+function withPreamble(d: NoticeRecipient, fromText: NoticeRecipient | undefined, notice: Notice): NoticeRecipient {
+  const lines = notice.text.split('\n');
+  const reportAt = lines.findIndex((l) => /^(?:Reporting-MTA|Final-Recipient|Original-Recipient)\s*:/i.test(l));
+  const before = squeeze((reportAt < 0 ? lines : lines.slice(0, reportAt)).filter((l) => l.trim() !== '' && !SCAFFOLDING.test(l.trim())).join(' '));
+  const own = d.diagnostic;
+  const diagnostic = before === '' ? own : own !== '' && before.toLowerCase().includes(own.toLowerCase()) ? before : squeeze(`${before} ${own}`);
+  return { ...d, recipient: d.recipient || fromText?.recipient || '', diagnostic, extra: fromText?.diagnostic ?? '' };
 }
 
 /** The report parts of the notice itself; a report quoted in its text when the MIME structure is broken. */
