@@ -1,7 +1,7 @@
 import { parseDeliveryStatus, type DsnRecipient } from './dsn.ts';
 import type { MailMessage } from './message.ts';
 import { buildNotice, isAddress, originalRecipient, squeeze, type Notice, type NoticeReader, type NoticeRecipient } from './notice.ts';
-import { readGeneric } from './notices/generic.ts';
+import { looksLikeNotice, readGeneric } from './notices/generic.ts';
 import { NOTICE_READERS } from './notices/index.ts';
 import { commandIn } from './notices/commands.ts';
 import { exchangeNdrReason } from './notices/microsoft.ts';
@@ -85,6 +85,8 @@ function withPreamble(d: NoticeRecipient, fromText: NoticeRecipient | undefined,
 function dsnRecipients(message: MailMessage, notice: Notice): NoticeRecipient[] {
   const isReport = (t: string): boolean => t === 'message/delivery-status' || t === 'message/global-delivery-status';
   let bodies = message.parts.filter((p) => p.depth === 0 && isReport(p.contentType)).map((p) => p.body);
+  // A notice that carries the real report inside an attached message (a relay re-wrapping the bounce).
+  if (bodies.length === 0 && looksLikeNotice(notice)) bodies = message.parts.filter((p) => p.depth === 1 && isReport(p.contentType)).map((p) => p.body);
   if (bodies.length === 0 && /^Final-Recipient\s*:/im.test(notice.text) && /^(?:Action|Status)\s*:/im.test(notice.text)) bodies = [notice.text];
   const out: NoticeRecipient[] = [];
   for (const body of bodies) {
@@ -115,7 +117,7 @@ const POWERMTA_CATEGORIES: Readonly<Record<string, BounceReason>> = {
   'inactive-mailbox': 'suspend',
   'quota-issues': 'mailboxfull',
   'message-expired': 'expired',
-  'no-answer-from-host': 'expired',
+  'no-answer-from-host': 'networkerror',
   'bad-connection': 'networkerror',
   'routing-errors': 'systemerror',
   'protocol-errors': 'systemerror',

@@ -11,10 +11,11 @@ import { commandIn } from './commands.ts';
  * else the returned original's To:.
  */
 
-const NOTICE_SENDER = /mailer-daemon|postmaster|mail delivery (?:subsystem|system)|mail administrator|mdaemon|majordomo|bounce[s]?@|no-?reply@.*(?:bounce|mail)/i;
+const NOTICE_SENDER = /mailer-daemon|postmaster|mail deliver(?:y)? (?:subsystem|system)|notificationrecipients|mail administrator|mdaemon|majordomo|bounce[s]?@|no-?reply@.*(?:bounce|mail)/i;
 const NOTICE_SUBJECT = /undeliver|mail failed|\[bounce\]|error sending your mail|undelivered|not delivered|delivery (?:status )?(?:notification|notice|report|failure|failed|problem|has failed)|returned mail|returning message|fail(?:ure|ed)? (?:notice|delivery)|delivery fail|mail delivery|could not be delivered|bounce notification|mail system error|nondeliverable|non[- ]delivery|unzustellbar|non remis|non recapitabile|no entregado|onbestelbaar|退信|系统退信|投递失败|未送达|发送失败|无法送达|配信できません|エラー|送信できません/i;
 
-function looksLikeNotice(notice: Notice): boolean {
+/** Whether a message is sent like a delivery notice: by a mailer daemon or postmaster, with a notice subject or a null sender. */
+export function looksLikeNotice(notice: Notice): boolean {
   const returnPath = header(notice.message.headers, 'return-path');
   const fromDaemon = NOTICE_SENDER.test(notice.fromHeader);
   const subject = NOTICE_SUBJECT.test(notice.subject);
