@@ -24,7 +24,7 @@ const RETURN_OR_LIMITED: readonly RegExp[] = [
   /\b(?:i(?:'ll| will)) (?:reply|respond|get back to you|answer)\b|\bnot checking (?:e-?mail|emails|messages)\b|\bback then\b|\b(?:i(?:'m| am) )?off until\b|\bout until\b|\booo until\b/,
   /\bfor (?:urgent|immediate|pressing)\b[^.]{0,40}\b(?:contact|reach|email|call|please)\b|\bif (?:this is|it is|your (?:matter|request) is) urgent\b|\bin my absence\b/,
   /\bthank(?:s| you) for your (?:e-?mail|message|note)\b/,
-  /无法及时(?:查看|回复|处理)|查看不便|不便查看|回来后|返回后|回国后|恢复(?:正常)?办公|正常办公|届时.{0,8}回复|将(?:在|于).{0,12}(?:统一)?回复|统一回复|尽快回复您|如有急事|紧急事(?:务|宜|项)|请联系|期间(?:无法|不能|邮件)|\d{1,2}月\d{1,2}日?(?:返回|回来|上班)|急事请|有急事/,
+  /无法及时(?:查看|回复|处理)|查看不便|不便查看|回来后|返回后|回国后|恢复(?:正常)?办公|正常办公|届时.{0,8}回复|将(?:在|于).{0,12}(?:统一)?回复|统一回复|尽快回复您|如有急事|紧急事(?:务|宜|项)|请联系|期间(?:无法|不能|邮件)|\d{1,2}月\d{1,2}日?(?:返回|回来|上班)|急事请|有急事|回(?:到)?公司|回复(?:可能)?(?:不及时|会延迟|较慢)|不能及时回复/,
 ];
 
 /** True when the text is an automatic absence reply (out of office, leave, left the company). */

@@ -557,6 +557,66 @@ describe('intent, one-line chat replies', () => {
   });
 });
 
+const SEVENTH: Partial<Record<Intent, readonly string[]>> = {
+objection: [
+ "李经理您好，\n\n贵司的方案我们研究了一下，整体思路可以，但是报价中的年费部分比我们去年用的系统贵了将近一倍，领导那边很难通过。\n\n陈立",
+ "你们的系统只能部署在公有云上吗？我们是医院，HIS数据按规定不能出院内网络。",
+ "坦白讲，我们对AI识别的准确率还是有疑问，之前试过一家，误报太多。",
+ "我们更倾向于买断，不太接受按年订阅的模式。",
+ "实施周期要四个月？我们等不起，旺季前必须上线。",
+ "你们的客户都是大企业吧？我们就五十个人，感觉用不上这么重的系统，有没有简化版？",
+ "上次你们销售说的价格跟这次报价对不上，差了两万多。",
+ "我们财务系统是自己开发的，你们的接口文档写得很笼统，对接风险太大。",
+],
+referral: [
+ "王先生您好，\n\n这类采购由我们集团采购中心统一负责，我这边没有决定权。您可以联系采购中心的郑丽，电话和邮箱我附在下面。\n\n邮箱：zhengli@x-group.cn\n\n刘伟",
+ "您好，系统选型这块现在归IT部管，我已经把您的资料转给IT部的负责人马超了。",
+ "这个你得跟我们老板谈，我这边只是负责执行的。",
+ "我不管这块了，现在对接的是我同事赵雪，你加她微信吧。",
+ "麻烦您联系我们的运营总监周杰，他负责门店系统的采购。",
+],
+question: [
+ "您好，请问你们的系统支持多少个门店同时使用？价格是怎么计算的？",
+ "你们有没有和用友U8对接的案例？",
+ "想问一下，数据可以导出吗？以后换系统的话数据怎么迁移？",
+ "请问试用期是多久？试用期间有没有功能限制？",
+ "你们的服务费包含培训吗？",
+],
+interested: [
+ "您好，看了介绍挺感兴趣的，我们门店正好在为排班的事头疼。方便的话明天下午打我电话聊聊。",
+ "我们准备今年上一套CRM，预算大概二十万左右，能不能先发一份详细方案？",
+ "好的，周五上午十点可以，我们IT和财务都会参加。",
+ "你们的报价我们可以接受，合同模板发我一下，我走内部流程。",
+ "我们老板看了很满意，让我尽快推进，下一步需要准备什么资料？",
+],
+not_now: [
+ "您好，我们今年的IT预算已经分配完了，明年第一季度做预算的时候您再联系我。",
+ "最近在忙上市审计，等下个季度吧。",
+ "现在公司在调整架构，这事得往后放放，过两个月再说。",
+],
+not_interested: [
+ "您好，我们公司不打算引入第三方系统，谢谢关注。",
+ "我们跟现在的供应商合作得很好，没有更换的打算。",
+ "不需要了，已经决定用其他家的。",
+],
+unsubscribe: [
+ "你们每周都发，很烦，别再发了。",
+ "请将我的邮箱从发送名单中移除。",
+],
+out_of_office: [
+ "【自动回复】本人已于6月1日离职，相关业务请联系 hr@x.cn。",
+ "您好，我目前在外地出差，5月20日回公司，期间回复可能不及时。",
+],
+};
+
+describe('intent, Chinese emails and chats', () => {
+  for (const [intent, replies] of Object.entries(SEVENTH) as [Intent, readonly string[]][]) {
+    it.each(replies)(`${intent}: %s`, (reply) => {
+      expect(intentOf(reply)).toBe(intent);
+    });
+  }
+});
+
 describe('intent, precedence and traps', () => {
   it('an out-of-office that names a colleague is not a referral', () => {
     expect(intentOf('I am out of the office until Monday with no access to email. For urgent matters contact procurement@x.com.')).toBe('out_of_office');

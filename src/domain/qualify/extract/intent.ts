@@ -40,7 +40,8 @@ function count(sentences: readonly Sentence[], patterns: readonly RegExp[], clea
 }
 
 // Yes/no capability questions ("do you offer a free trial?") mention trials and demos without asking for one.
-const CAPABILITY_QUESTION = /^(?:and |also |so |hi,? |hey,? )?(?:does|do you (?:offer|have|provide|support|include|do)|is there|are there|can (?:it|your|the|this)|does it|is it|are you)\b/;
+const CAPABILITY_QUESTION =
+  /^(?:and |also |so |hi,? |hey,? )?(?:does|do you (?:offer|have|provide|support|include|do)|is there|are there|can (?:it|your|the|this)|does it|is it|are you)\b|请问|想问|多久|多少|是否|有没有|是不是/;
 // Interest family 5 is bare nouns (demo, trial, pilot): alone it needs support from the context.
 const WEAK_INTEREST_INDEX = 5;
 
