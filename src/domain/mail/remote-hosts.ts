@@ -241,6 +241,52 @@ const PROVIDERS: readonly Provider[] = [
     }),
   },
   { name: 'GoDaddy', hosts: ['smtp.secureserver.net', 'mailstore1.secureserver.net'], decide: (_f, text) => goDaddy(text) },
+  { name: 'Cox', hosts: ['cox.net'], decide: (_f, text) => cox(text) },
+  { name: 'Spectrum', hosts: ['charter.net'], decide: (_f, text) => spectrum(text) },
+  { name: 'IUA', hosts: ['.email.ua'], decide: (_f, text) => IUA_CODES[/\.i\.ua\/err\/(\d+)\//.exec(text)?.[1] ?? ''] ?? '' },
+  {
+    // Broadcom (Symantec) Email Security.cloud, knowledge.broadcom.com article 169652.
+    name: 'MessageLabs',
+    hosts: ['.messagelabs.com'],
+    decide: byPhrase({
+      authfailure: ['domain authentication fail'],
+      badreputation: ['connection rejected by policy'],
+      blocked: ['mail rejected because your ip is in the pbl', 'your ip address has been ', 'your email address (addr) has been blocked'],
+      contenterror: ['stray linefeeds in message'],
+      failedstarttls: ['tls/sslv3 connection required'],
+      norelaying: [' as a relay, '],
+      notcompliantrfc: ['550 requested action aborted [4]', 'has detected that this message is not rfc 5322'],
+      rejected: ['sender envelope domain not allowed for sender ip address', 'your domain has been blocked', 'your email address has been blocked', 'your envelope sender is in my badmailfrom list', 'your email address has been blacklisted', 'your domain has been blacklisted'],
+      securityerror: ['please turn on smtp authentication in your mail client'],
+      spamdetected: ['message filtered', 'filtered by outbound scanning'],
+      toomanyconn: ['too many recipients received this hour', 'too many messages'],
+      userunknown: ['no such user', 'invalid recipient', 'mailbox is not allowed'],
+    }),
+  },
+  { name: 'NTTDOCOMO', hosts: ['mfsmax.docomo.ne.jp'], decide: nttDocomo },
+  { name: 'Facebook', hosts: ['.facebook.com'], decide: (_f, text) => FACEBOOK_CODES[/\b([a-z]{3}-[pt]\d)\b/.exec(text)?.[1]?.toUpperCase() ?? ''] ?? '' },
+  {
+    // Mimecast SMTP error codes (community.mimecast.com, "Mimecast SMTP Error Codes").
+    name: 'Mimecast',
+    hosts: ['.mimecast.com'],
+    decide: byPhrase({
+      authfailure: ['spf sender invalid - envelope rejected', 'dkim sender invalid - envelope rejected', 'dmarc sender invalid - envelope rejected'],
+      badreputation: ['internal resources are temporarily unavailable', 'local ct ip reputation - (reject)'],
+      blocked: ['sender address blocked', 'recipient temporarily unavailable', 'ip temporarily blacklisted'],
+      failedstarttls: ['this route requires encryption (tls)', 'this route requires tls version 1.2 or greater', 'this route requires high-strength ciphers'],
+      mesgtoobig: ['maximum email size exceeded'],
+      networkerror: ['the incorrect hostname used for inbounds', 'mail loop detected'],
+      norelaying: ['open relay not allowed', 'open relay is not allowed'],
+      notaccept: ['account inbounds disabled'],
+      policyviolation: ['anti-spoofing policy - inbound not allowed', 'rejected by header-based anti-spoofing policy', 'message bounced due to content examination policy', 'host network not allowed', 'host network, not allowed'],
+      rejected: ['administrative prohibition envelope blocked', 'envelope blocked - user entry', 'envelope blocked - user domain entry', 'rejected by header-based manually blocked senders', 'rejected by header-based blocked senders', 'envelope rejected - block policy for envelope from address'],
+      securityerror: ['incorrect authentication data', 'submitter failed to authenticate'],
+      systemerror: ['unable to process connection at this time', 'message ended early', 'unable to process command', 'unable to process an email at this time'],
+      toomanyconn: ['account service is temporarily unavailable', 'exceeding outbound thread limit'],
+      userunknown: ['invalid recipient'],
+      virusdetected: ['virus signature detected', 'message contains a virus'],
+    }),
+  },
   { name: 'FrancePTT', hosts: ['.laposte.net', '.orange.fr', '.wanadoo.fr'], decide: (_f, text) => francePtt(text) },
 ];
 
@@ -265,6 +311,72 @@ function goDaddy(text: string): BounceReason | '' {
     systemerror: ['message is looping'],
     userunknown: ['recipient not found', 'account does not exist'],
   })({} as ReasonFacts, text);
+}
+
+// Cox postmaster codes ("AUP#CXBL") and texts (cox.com, "Cox postmaster email administration").
+const COX_CODES: Readonly<Record<string, BounceReason>> = {
+  CXBL: 'blocked', CXDNS: 'requireptr', CXSNDR: 'authfailure', CXSMTP: 'rejected', CXCNCT: 'toomanyconn', CXMXRT: 'toomanyconn', CDRBL: 'blocked',
+  CXTHRT: 'securityerror', CXMJ: 'securityerror', URLBL011: 'spamdetected', URLBL101: 'spamdetected', URLBL110: 'spamdetected', URLBL1001: 'spamdetected',
+};
+
+function cox(text: string): BounceReason | '' {
+  const code = /aup#([a-z0-9]+)/.exec(text)?.[1]?.toUpperCase() ?? '';
+  const known = COX_CODES[code] ?? (/^IPBL\d+$/.test(code) ? 'blocked' : undefined);
+  if (known) return known;
+  return byPhrase({
+    blocked: ['cox too many bad commands from', 'too many invalid recipients'],
+    requireptr: ['dns check failure - try again later', 'rejected - no rdns'],
+    policyviolation: ['esmtp no data before greeting', 'attachment extension is forbidden'],
+    rejected: ['sender rejected'],
+    systemerror: ['esmtp server temporarily not available'],
+    toomanyconn: ['too many sessions from', 'requested action aborted: try again later', 'message threshold exceeded'],
+    userunknown: ['recipient rejected'],
+  })({} as ReasonFacts, text);
+}
+
+// Spectrum (Charter) "AUP#I1000"-style codes (spectrumbusiness.net, "Understanding email error codes").
+const SPECTRUM_RANGES: readonly [number, number, BounceReason][] = [
+  [1000, 1000, 'blocked'], [1010, 1010, 'rejected'], [1020, 1080, 'rejected'], [1090, 1090, 'systemerror'], [1100, 1150, 'requireptr'],
+  [1160, 1190, 'policyviolation'], [1200, 1250, 'blocked'], [1260, 1260, 'networkerror'], [1300, 1340, 'toomanyconn'], [1350, 1490, 'speeding'],
+  [1500, 1500, 'rejected'], [1520, 1520, 'rejected'], [1530, 1530, 'mesgtoobig'], [1540, 1550, 'speeding'], [1560, 1560, 'policyviolation'], [1580, 1580, 'speeding'],
+];
+
+function spectrum(text: string): BounceReason | '' {
+  const code = Number(/aup#\D*(\d{4})/.exec(text)?.[1] ?? NaN);
+  return SPECTRUM_RANGES.find(([from, to]) => code >= from && code <= to)?.[2] ?? '';
+}
+
+// i.ua "https://mail.i.ua/err/N/" codes.
+const IUA_CODES: Readonly<Record<string, BounceReason>> = {
+  '1': 'norelaying', '2': 'userunknown', '3': 'suspend', '4': 'mailboxfull', '5': 'toomanyconn', '6': 'norelaying', '7': 'blocked', '8': 'rejected', '9': 'blocked', '10': 'filtered',
+};
+
+// Facebook postmaster response codes (facebook.com/postmaster/response_codes).
+const FACEBOOK_CODES: Readonly<Record<string, BounceReason>> = {
+  'POL-P7': 'authfailure', 'POL-P1': 'blocked', 'POL-P2': 'blocked', 'POL-P3': 'blocked', 'POL-P4': 'blocked', 'POL-T1': 'blocked', 'POL-T2': 'blocked',
+  'POL-T3': 'blocked', 'MSG-P2': 'contenterror', 'RCP-P2': 'filtered', 'RCP-P3': 'filtered', 'MSG-P1': 'mesgtoobig', 'INT-P2': 'mesgtoobig',
+  'MSG-P3': 'notcompliantrfc', 'DNS-P1': 'rejected', 'DNS-P2': 'rejected', 'DNS-T1': 'rejected', 'DNS-P3': 'requireptr', 'DNS-T2': 'requireptr',
+  'POL-P6': 'spamdetected', 'RCP-T4': 'suspend', 'RCP-T1': 'systemerror', 'CON-T1': 'toomanyconn', 'CON-T2': 'toomanyconn', 'CON-T3': 'toomanyconn',
+  'CON-T4': 'toomanyconn', 'MSG-T1': 'toomanyconn', 'RCP-P1': 'userunknown', 'INT-P1': 'userunknown', 'INT-P3': 'userunknown', 'INT-P4': 'userunknown',
+  'POL-P5': 'virusdetected',
+};
+
+/**
+ * NTT DOCOMO: the reply text says full mailbox or too many recipients; otherwise "550 Unknown user"
+ * is a missing user when answered to RCPT TO and the recipient's domain filter when answered after DATA.
+ */
+function nttDocomo(facts: ReasonFacts, text: string): BounceReason | '' {
+  if (facts.status === '5.1.1' || facts.status === '5.0.911') return 'userunknown';
+  if (facts.status === '5.2.0') return 'filtered';
+  const byText = byPhrase({
+    mailboxfull: ['552 too much mail data'],
+    syntaxerror: ['503 bad sequence of commands', '504 command parameter not implemented'],
+    toomanyconn: ['552 too many recipients'],
+  })(facts, text);
+  if (byText !== '') return byText;
+  if (facts.status === '5.0.0' && facts.command === 'RCPT') return 'userunknown';
+  if (facts.status === '5.0.0' && facts.command === 'DATA') return 'rejected';
+  return '';
 }
 
 // Orange and La Poste error labels (OFR_nnn, LPNnnn_nnn): the last three digits name the reason.
