@@ -35,5 +35,7 @@ describe('auto-replies', () => {
 
   it('leaves a person talking about their vacation alone', () => {
     expect(isAutoReply(message({}, 'Re: Quick question', 'Happy to talk after my vacation, how about the 20th?'))).toBe(false);
+    expect(isAutoReply(message({}, 'Re: Quick question', "I'm on vacation next week, can we talk after?\n\nOn Mon, Mar 4 SDR wrote:\n> Hi"), true)).toBe(false);
+    expect(isAutoReply(message({}, 'Re: Quick question', 'Sure. One thing first: our team grew a lot. I am out of the office on Friday.'))).toBe(false);
   });
 });

@@ -27,22 +27,31 @@ const SUBJECT = new RegExp(
   'i',
 );
 
-/** Sentences only an automatic reply writes; each alone is enough (English and Chinese). */
+/**
+ * Sentences an automatic reply opens with (English and Chinese). People write some of them too ("I'm
+ * on vacation next week, can we talk after?"), so the wording only counts at the start of a message
+ * that quotes nothing: a person answering a sequence email usually replies above the quoted original,
+ * while a responder sends its canned text alone.
+ */
 const WORDING = new RegExp(
   [
     String.raw`\bthis is an? (?:automatic|automated|auto-generated)(?:ally generated)? (?:reply|response|message)\b`,
-    String.raw`\b(?:i am|i'm|i will be) (?:currently )?(?:out of (?:the )?office|away from (?:the|my) (?:office|desk)|on (?:annual |parental |maternity |sick )?(?:vacation|holiday|leave|pto))\b`,
+    String.raw`\b(?:i am|i'm) (?:currently )?(?:out of (?:the )?office|away from (?:the|my) (?:office|desk)|on (?:annual |parental |maternity |sick )?(?:vacation|holiday|leave|pto))\b`,
     String.raw`\b(?:i am|i'm) (?:currently )?(?:traveling|travelling|away)\b.{0,80}\b(?:limited|no) access to (?:e-?mail|my e-?mail)`,
-    String.raw`\bi will (?:be back|return)\b.{0,40}\b(?:on|after|by)\b`,
     String.raw`\bthis (?:e-?mail )?(?:inbox|mailbox|address) is no longer (?:in use|monitored|active)\b`,
     String.raw`\bthis (?:e-?mail )?(?:inbox|mailbox|address) is not monitored\b`,
-    '(?:这是|此为|本邮件为)?(?:一封)?自动回复|我(?:目前|现在|正在)?(?:在)?休假|休假(?:中|期间)|不在办公室|外出(?:中|期间)|(?:将|会)于.{0,12}(?:返回|回来|回到)',
+    '(?:这是|此为|本邮件为)(?:一封)?自动回复|自动回复[:：]|我(?:目前|现在)?正在休假|(?:目前|现在)?休假中|不在办公室',
   ].join('|'),
   'i',
 );
 
+/** The first two sentences (or lines) of a text: where a responder's canned text states what it is. */
+function opening(text: string): string {
+  return text.trimStart().slice(0, 600).split(/(?<=[.!?。！？])\s+|\n+/).filter((x) => x.trim() !== '').slice(0, 2).join(' ');
+}
+
 /** The signals that make a message an automatic reply; empty when it is not one. */
-export function autoReplySignals(message: MailMessage): AutoReplySignal[] {
+export function autoReplySignals(message: MailMessage, quotesHistory = false): AutoReplySignal[] {
   const h = message.headers;
   const signals: AutoReplySignal[] = [];
   const autoSubmitted = header(h, 'auto-submitted').toLowerCase();
@@ -54,7 +63,7 @@ export function autoReplySignals(message: MailMessage): AutoReplySignal[] {
   if (/^(?:auto[_-]reply|bulk|junk)$/i.test(header(h, 'precedence').trim())) signals.push('precedence');
   if (/vacation/i.test(header(h, 'x-apple-action'))) signals.push('vendor-header');
   if (SUBJECT.test(message.subject)) signals.push('subject');
-  if (WORDING.test(message.text.slice(0, 3000))) signals.push('wording');
+  if (!quotesHistory && WORDING.test(opening(message.text))) signals.push('wording');
   return signals;
 }
 
@@ -64,8 +73,8 @@ export function autoReplySignals(message: MailMessage): AutoReplySignal[] {
  * email is not a person's answer. Precedence: bulk alone is also what newsletters send, so it needs a
  * second signal.
  */
-export function isAutoReply(message: MailMessage): boolean {
-  const s = autoReplySignals(message);
+export function isAutoReply(message: MailMessage, quotesHistory = false): boolean {
+  const s = autoReplySignals(message, quotesHistory);
   if (s.includes('auto-submitted') || s.includes('x-autoreply') || s.includes('vendor-header') || s.includes('subject') || s.includes('wording')) return true;
   return /^auto[_-]reply$/i.test(header(message.headers, 'precedence').trim());
 }

@@ -58,7 +58,7 @@ export function classifyMail(message: MailMessage, options: ClassifyOptions): Ma
   }
 
   const own = separateOwnWords(message.text);
-  if (isAutoReply(message)) {
+  if (isAutoReply(message, own.quoted.trim() !== '')) {
     const returnDate = statedReturnDate(`${message.subject}\n\n${own.body || message.text}`, message.date ?? options.now);
     return verdict('auto_reply', [], returnDate, own.body, '');
   }
