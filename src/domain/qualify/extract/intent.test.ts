@@ -617,6 +617,54 @@ describe('intent, Chinese emails and chats', () => {
   }
 });
 
+const EIGHTH: Partial<Record<Intent, readonly string[]>> = {
+objection: [
+ "Hi Priya,\n\nAppreciate the detail. Our main hesitation is that your reporting module requires a separate BI licence, which pushes the total past what our director will sign.\n\nRegards,\nOwen",
+ "I can see the value, but I'm not sure our nurses will adopt another app on top of Epic. We've had poor uptake with add-ons before.",
+ "Your competitor includes the mobile app at no extra cost. Can you match that?",
+ "Our procurement rules require three quotes and a local reseller. You don't seem to have one in Ireland.",
+ "The contract says you can change pricing with 30 days notice. Our legal team will never accept that.",
+ "Ok but $99/user/month? For 200 users that's insane.",
+ "we looked at you last year and the setup took forever. has that changed?",
+],
+referral: [
+ "Hi Dan, I'm not the decision maker here - that would be our VP of Finance, Angela Ruiz. I've copied her on this email.",
+ "This one is really for our HR team. Claire Dubois (claire.dubois@firm.fr) manages benefits tools.",
+ "Best to speak to Tom in IT about this - tom.baker@school.org.uk",
+ "Please direct any proposals to our procurement office at tenders@council.gov.",
+],
+question: [
+ "Thanks for the info. Do you support single sign-on with Azure AD?",
+ "Could you share a sample report so I can see what managers get each week?",
+ "What happens at the end of the trial - do we get charged automatically?",
+ "Is your pricing per site or per user, and is there a setup fee?",
+],
+interested: [
+ "Yes, let's talk. Our current process is a mess of email threads. Thursday 2pm UK time?",
+ "Definitely interested. We've got two new warehouses opening in September and need this in place before then. When can we start?",
+ "Please go ahead and schedule the onboarding call.",
+ "This is exactly what we've been looking for. Can we get a trial set up this week?",
+],
+not_now: [
+ "Could you get back to me closer to our renewal in November?",
+ "Not the right time - we're three weeks from a product launch. Try again in a month or so.",
+ "Let me circle back once our new CFO has started, probably in Q3.",
+],
+not_interested: [
+ "We're not going to proceed. Thanks for your time.",
+ "I've discussed with the team and we'll pass for now - no need to follow up.",
+ "Honestly we don't have the volume to need something like this.",
+],
+};
+
+describe('intent, eighth batch (English emails)', () => {
+  for (const [intent, replies] of Object.entries(EIGHTH) as [Intent, readonly string[]][]) {
+    it.each(replies)(`${intent}: %s`, (reply) => {
+      expect(intentOf(reply)).toBe(intent);
+    });
+  }
+});
+
 describe('intent, precedence and traps', () => {
   it('an out-of-office that names a colleague is not a referral', () => {
     expect(intentOf('I am out of the office until Monday with no access to email. For urgent matters contact procurement@x.com.')).toBe('out_of_office');

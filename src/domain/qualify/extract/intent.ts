@@ -114,7 +114,7 @@ export function classifyIntent(input: IntentInput): IntentDecision {
   if (push.length > 0) return { intent: 'objection', confidence: 0.7, rule: 'pushback' };
   if (interest.strong.length > 0) return { intent: 'interested', confidence: 0.8, rule: 'interest' };
   // A question from someone who has already said what they will spend or when they will buy is a buyer's question.
-  if (questions.length > 0 && input.hasCommitment) return { intent: 'interested', confidence: 0.6, rule: 'question_with_commitment' };
+  if (questions.length > 0 && input.hasCommitment && push.length === 0) return { intent: 'interested', confidence: 0.6, rule: 'question_with_commitment' };
   if (questions.length > 0) {
     return interest.weak.length > 0 && questions.every((q) => !interest.weak.includes(q))
       ? { intent: 'interested', confidence: 0.55, rule: 'interest_weak' }
