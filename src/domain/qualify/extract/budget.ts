@@ -55,7 +55,7 @@ function scoreMention(s: Sentence, m: MoneyMention): number {
   else if (OWN_SPEND.test(around)) score += 2;
   if (PAST_COST.test(left.slice(-30))) score -= 2.5;
   // "$2,000 onboarding fee", "the $6 per-seat price": a figure naming a price of the offer.
-  if (/^\s*\/\s*(?:user|seat|head|employee|agent|device|licen[cs]e|vehicle)\b/.test(right) || /^\s*(?:[\w-]+\s+){0,2}?(?:fee|fees|price|prices|charge|quote|rate|subscription|list price|per[- ]\w+ (?:fee|price))\b(?!\s+budget)/.test(right) || /(?:费|报价|价格|收费)(?!预算)/.test(right.slice(0, 6))) score -= 3;
+  if (/^\s*\/\s*(?:user|seat|head|employee|agent|device|licen[cs]e|vehicle)\b/.test(right) || /^\s*(?:[\w-]+\s+){0,2}?(?:fee|fees|price|prices|charge|quote|rate|subscription|list price|per[- ]\w+ (?:fee|price))\b(?!\s+budget)/.test(right) || /^\s*(?:的)?[\u4e00-\u9fff]{0,3}?(?:费|报价|价格|收费)(?!预算)/.test(right)) score -= 3;
   if (NOT_OURS.test(near) || NOT_OURS.test(clauseLeft.slice(-45))) score -= 3;
   if (NEGATED_HAVE.test(clauseLeft.slice(-25))) score -= 3;
   return score;

@@ -166,7 +166,7 @@ interface Atom {
 }
 
 const MONEY_FOLLOWERS = new Set(
-  'budget budgeted budgets for per a an the in on to and or of this that is was are were max maximum tops total range ballpark annually yearly annual monthly each every set approved allocated earmarked left available spend spending capex opex investment with from at over but we which would should could will if so plus including all upfront up ish give take usd eur gbp cny rmb dollars euros pounds bucks contract deal line item project initiative program programme'.split(
+  'this is was plus towards across less as thus its us budget budgeted budgets for per a an the in on to and or of this that is was are were max maximum tops total range ballpark annually yearly annual monthly each every set approved allocated earmarked left available spend spending capex opex investment with from at over but we which would should could will if so plus including all upfront up ish give take usd eur gbp cny rmb dollars euros pounds bucks contract deal line item project initiative program programme'.split(
     ' ',
   ),
 );
@@ -192,9 +192,9 @@ function scanAtoms(f: string, ctx: MoneyContext): Atom[] {
     const curSym = pre ?? suf ?? null;
     const currency = curSym ? currencyFromSymbol(curSym, ctx) : null;
     if (!currency && COUNT_UNIT.test(f.slice(end))) continue;
-    // A bare "50 million rows" counts rows: without a currency, the next word must be one money takes.
+    // A bare "50 million rows" counts rows: without a currency, a plural noun after the figure is what it counts.
     const nextWord = /^\s+([a-z]+)/.exec(f.slice(end))?.[1];
-    if (!currency && mulKey && !/[万亿千w]/.test(mulKey) && nextWord !== undefined && !MONEY_FOLLOWERS.has(nextWord)) continue;
+    if (!currency && mulKey && !/[万亿千w]/.test(mulKey) && nextWord !== undefined && /s$/.test(nextWord) && !MONEY_FOLLOWERS.has(nextWord)) continue;
     // "600mm" is a length far more often than "$5MM".
     if (!currency && mulKey === 'mm') continue;
     atoms.push({
