@@ -11,8 +11,9 @@ export function scoreLead(intent: Intent, bant: Bant, lead: LeadRecord | undefin
     if (points !== 0) reasons.push({ signal, points, detail });
   };
   for (const key of CRITERIA) {
-    const status = bant[key].status;
-    add(`bant.${key}.${status}`, policy.bant[key][status], `${key} is ${status.replace('_', ' ')}`);
+    const { status, evidence } = bant[key];
+    const quote = evidence ? `: "${evidence.length > 80 ? `${evidence.slice(0, 77)}...` : evidence}"` : '';
+    add(`bant.${key}.${status}`, policy.bant[key][status], `${key} is ${status.replace('_', ' ')}${quote}`);
   }
   add(`intent.${intent}`, policy.intent[intent] ?? 0, `reply intent is ${intent}`);
   const emp = lead?.employees;
