@@ -28,10 +28,15 @@ export function readComplaint(message: MailMessage): Complaint | null {
     const recipient = firstAddress(header(fields, 'original-rcpt-to')) || firstAddress(header(fields, 'removal-recipient')) || originalTo(message);
     return { recipient, feedbackType: type };
   }
+  // Apple Mail's unsubscribe button sends an "X-Apple-Unsubscribe: true" message from the recipient.
+  if (header(message.headers, 'x-apple-unsubscribe').trim().toLowerCase() === 'true') {
+    return { recipient: message.from || originalTo(message), feedbackType: 'opt-out' };
+  }
   const jmrp = message.parts.find((p) => p.depth === 1 && p.headers.some((h) => h.name === 'x-hmxmroriginalrecipient'));
   const attachedHeaders = message.parts.filter((p) => p.contentType === 'message/rfc822' && p.depth === 0).map((p) => parseHeaderBlock(p.body));
   const jmrpRecipient = attachedHeaders.map((h) => header(h, 'x-hmxmroriginalrecipient')).find((v) => v !== '');
-  if (jmrp || (jmrpRecipient !== undefined && /complaint about message/i.test(message.subject))) {
+  const complaintDesk = /staff@hotmail\.com|complaints@email-abuse\.amazonses\.com/i.test(header(message.headers, 'from'));
+  if (jmrp || ((jmrpRecipient !== undefined || complaintDesk) && /complaint about message from/i.test(message.subject))) {
     return { recipient: firstAddress(jmrpRecipient ?? '') || originalTo(message), feedbackType: 'abuse' };
   }
   const ses = sesNotification(message);
