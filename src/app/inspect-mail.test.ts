@@ -156,6 +156,33 @@ const gmailReply = crlf([
   '',
 ]);
 
+const qqBounce = crlf([
+  'From: PostMaster <PostMaster@qq.example>',
+  'To: sdr@baton.example',
+  'Subject: =?UTF-8?B?6YCA5L+h?=',
+  'Date: Tue, 05 Mar 2024 08:00:00 +0800',
+  'Content-Type: text/plain; charset=utf-8',
+  'Content-Transfer-Encoding: base64',
+  '',
+  Buffer.from(
+    ['很抱歉您发送的邮件被退回，以下是该邮件的相关信息：', '', '收件人地址: wuming@example.cn', '退信原因: 收件人不存在', '对方服务器返回: 550 Mailbox not found', ''].join('\n'),
+    'utf8',
+  ).toString('base64'),
+  '',
+]);
+
+const neteaseFullBounce = crlf([
+  'From: Postmaster@163.example',
+  'To: sdr@baton.example',
+  'Subject: =?UTF-8?B?57O757uf6YCA5L+h?=',
+  'Content-Type: text/plain; charset=utf-8',
+  'Content-Transfer-Encoding: 8bit',
+  '',
+  '抱歉，您发送到 full@example.cn 的邮件无法送达。',
+  '失败原因：对方邮箱空间已满',
+  '',
+]);
+
 const brokenMime = Buffer.from('\u0000\u0001\u0002 this is not a mail message at all\nno headers here\n', 'utf8');
 
 describe('inspectRaw on hand-written messages', () => {
@@ -193,6 +220,11 @@ describe('inspectRaw on hand-written messages', () => {
     const line = toInspectLine('reply.eml', await inspectRaw(gmailReply, NOW));
     expect(line).toMatchObject({ kind: 'reply', bounce: null, return_date: null });
     expect(line.visible_text).toBe('Sounds good, can we talk next Tuesday? We have budget for Q2.');
+  });
+
+  it('reads Chinese provider bounces (退信, 系统退信): recipient, reason and hard/soft', async () => {
+    expect((await inspectRaw(qqBounce, NOW)).bounce).toMatchObject({ hard: true, recipient: 'wuming@example.cn', reason: 'userunknown', status: '5.0.911' });
+    expect((await inspectRaw(neteaseFullBounce, NOW)).bounce).toMatchObject({ hard: false, recipient: 'full@example.cn', reason: 'mailboxfull', status: '5.0.922' });
   });
 
   it('rejects broken MIME with a clear, coded error', async () => {

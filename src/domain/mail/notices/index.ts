@@ -1,5 +1,6 @@
 import type { NoticeReader } from '../notice.ts';
 import { readAmazonSesJson } from './amazon.ts';
+import { readChinese } from './chinese.ts';
 import { readExim } from './exim.ts';
 import { readGeneric } from './generic.ts';
 import { readGmail, readGoogleGroups, readGoogleWorkspace } from './google.ts';
@@ -66,5 +67,6 @@ export const NOTICE_READERS: readonly NoticeReader[] = [
   readApacheJames,
   readSmtpServerRejected,
   readSmail,
+  readChinese,
   readGeneric,
 ];
