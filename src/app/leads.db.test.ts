@@ -48,6 +48,10 @@ describe('lead store', () => {
     expect(detail.sources).toHaveLength(2);
     expect(detail.firstTouch?.source).toBe('pricing-page'); // the original source is never overwritten
     expect(detail.latestTouch?.source).toBe('tradeshow-2026');
+    expect(detail.sources.map((s) => [s.source, s.firstTouch])).toEqual([['pricing-page', true], ['tradeshow-2026', false]]);
+    // The first touch lives on the lead's row, and nothing may change it there.
+    await expect(deps.db.query(`UPDATE leads SET first_source = 'rewritten' WHERE id = $1`, [again.id])).rejects.toThrow(/kept forever/);
+    await expect(deps.db.query(`UPDATE leads SET first_touched_at = now() WHERE id = $1`, [again.id])).rejects.toThrow(/kept forever/);
     const { rows } = await deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM leads WHERE email = 'dana@kestrel.example'`);
     expect(rows[0]?.n).toBe(1);
   });

@@ -15,7 +15,8 @@ CREATE TABLE accounts (
   updated_at  timestamptz NOT NULL DEFAULT now()
 );
 
--- A person. `email` is normalised (trimmed, lower-cased) and unique.
+-- A person. `email` is normalised (trimmed, lower-cased) and unique. The store gives ids time-ordered
+-- (UUIDv7), so the primary key grows at its right edge; the default serves rows written by hand.
 CREATE TABLE leads (
   id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   email             text NOT NULL UNIQUE CHECK (email = lower(email) AND position('@' in email) > 1),
@@ -41,19 +42,36 @@ CREATE TABLE leads (
   consent_source    text,
   consent_at        timestamptz,
   created_at        timestamptz NOT NULL DEFAULT now(),
-  updated_at        timestamptz NOT NULL DEFAULT now()
+  updated_at        timestamptz NOT NULL DEFAULT now(),
+  -- The touch that created the lead (its original source, for attribution), kept on the lead's own row
+  -- so that a new lead costs one row: written once when the lead is inserted, never changed afterwards
+  -- (leads_first_touch_kept below). Later touches go to lead_sources.
+  first_channel     text,
+  first_source      text,
+  first_campaign    text,
+  first_partner     text,
+  first_detail      jsonb,
+  first_touched_at  timestamptz
 );
 CREATE INDEX leads_account_idx ON leads (account_id);
-CREATE INDEX leads_stage_idx ON leads (stage);
-CREATE INDEX leads_domain_idx ON leads (email_domain);
 
--- Every touch that brought a lead in or back: import, web form, webhook, referral, event, partner.
--- Append-only. The touch that created the lead is marked `first_touch` (exactly one per lead), so the
--- original source is kept for attribution whatever comes later; the latest touch is the newest row.
+CREATE FUNCTION baton_keep_first_touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the first touch of lead % is kept forever: it cannot be changed', OLD.id;
+END;
+$$;
+CREATE TRIGGER leads_first_touch_kept BEFORE UPDATE OF first_channel, first_source, first_campaign, first_partner, first_detail, first_touched_at ON leads
+  FOR EACH ROW WHEN (OLD.first_touched_at IS NOT NULL AND
+    (OLD.first_channel, OLD.first_source, OLD.first_campaign, OLD.first_partner, OLD.first_detail, OLD.first_touched_at)
+    IS DISTINCT FROM (NEW.first_channel, NEW.first_source, NEW.first_campaign, NEW.first_partner, NEW.first_detail, NEW.first_touched_at))
+  EXECUTE FUNCTION baton_keep_first_touch();
+
+-- Every later touch that brought a lead back: import, web form, webhook, referral, event, partner.
+-- Append-only. The first touch is on the lead itself (leads.first_*); the latest is the newest row here,
+-- or the first touch when there is none.
 CREATE TABLE lead_sources (
   id          bigserial PRIMARY KEY,
   lead_id     uuid NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
-  first_touch boolean NOT NULL DEFAULT false,
   channel     text NOT NULL,
   source      text NOT NULL,
   campaign    text,
@@ -62,8 +80,6 @@ CREATE TABLE lead_sources (
   touched_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX lead_sources_lead_idx ON lead_sources (lead_id, touched_at);
-CREATE INDEX lead_sources_channel_idx ON lead_sources (channel, source);
-CREATE UNIQUE INDEX lead_sources_first_touch_idx ON lead_sources (lead_id) WHERE first_touch;
 
 -- The full history of lifecycle moves: who or what moved the lead, and why.
 CREATE TABLE stage_transitions (

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { LeadFields } from '../../../domain/lead.ts';
 import type { Stage } from '../../../domain/lifecycle.ts';
 import type { Lead, LeadSource, SourceTouch, StageTransitionRecord } from '../../../domain/records.ts';
@@ -37,53 +38,94 @@ const FIELD_COLUMNS = [
   ['owner', 'owner', 'text'],
 ] as const satisfies readonly (readonly [keyof LeadFields, string, 'text' | 'int'])[];
 
-// Built once: the merge rule of domain/lead.ts (a known value is kept, a new one fills a gap), in SQL.
+const TOUCH_COLUMNS = 'first_channel, first_source, first_campaign, first_partner, first_detail, first_touched_at';
+const P = FIELD_COLUMNS.length + 6; // first parameter after the per-row arrays
+
+// Built once, one statement per batch: the merge rule of domain/lead.ts (a known value is kept, a new one
+// fills a gap) in SQL; a new lead gets the touch as its first touch, on its own row; a lead that existed
+// gets it as a later touch in lead_sources, unless it already has this very touch (a repeat). Only the
+// merged leads come back: a created lead keeps the id given here, so nothing is returned for it.
 const UPSERT_SQL = `
-INSERT INTO leads (email, email_domain, account_id, attributes, ${FIELD_COLUMNS.map((c) => c[1]).join(', ')}, created_at, updated_at)
-SELECT u.*, $${FIELD_COLUMNS.length + 5}, $${FIELD_COLUMNS.length + 5}
-  FROM unnest($1::text[], $2::text[], $3::uuid[], $4::jsonb[], ${FIELD_COLUMNS.map((c, i) => `$${i + 5}::${c[2]}[]`).join(', ')}) AS u
-ON CONFLICT (email) DO UPDATE SET
-  ${FIELD_COLUMNS.map((c) => `${c[1]} = coalesce(leads.${c[1]}, excluded.${c[1]})`).join(',\n  ')},
-  account_id = coalesce(leads.account_id, excluded.account_id),
-  attributes = excluded.attributes || leads.attributes,
-  updated_at = excluded.updated_at
-RETURNING id, email, (xmax = 0) AS created`;
+WITH up AS (
+  INSERT INTO leads (id, email, email_domain, account_id, attributes, ${FIELD_COLUMNS.map((c) => c[1]).join(', ')}, created_at, updated_at, ${TOUCH_COLUMNS})
+  SELECT u.*, $${P + 5}, $${P + 5}, $${P}, $${P + 1}, $${P + 2}, $${P + 3}, $${P + 4}::jsonb, $${P + 5}
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::jsonb[], ${FIELD_COLUMNS.map((c, i) => `$${i + 6}::${c[2]}[]`).join(', ')}) AS u
+  ON CONFLICT (email) DO UPDATE SET
+    ${FIELD_COLUMNS.map((c) => `${c[1]} = coalesce(leads.${c[1]}, excluded.${c[1]})`).join(',\n    ')},
+    account_id = coalesce(leads.account_id, excluded.account_id),
+    attributes = excluded.attributes || leads.attributes,
+    updated_at = excluded.updated_at
+  RETURNING id, email, (xmax = 0) AS created, first_channel, first_source, first_detail, first_touched_at
+), merged AS (
+  SELECT id, email,
+         (first_touched_at = $${P + 5} AND first_channel = $${P} AND first_source = $${P + 1} AND first_detail = $${P + 4}::jsonb)
+         OR EXISTS (SELECT 1 FROM lead_sources s
+                     WHERE s.lead_id = up.id AND s.touched_at = $${P + 5} AND s.channel = $${P} AND s.source = $${P + 1} AND s.detail = $${P + 4}::jsonb) AS repeat
+    FROM up WHERE NOT created
+), touched AS (
+  INSERT INTO lead_sources (lead_id, channel, source, campaign, partner, detail, touched_at)
+  SELECT id, $${P}, $${P + 1}, $${P + 2}, $${P + 3}, $${P + 4}::jsonb, $${P + 5} FROM merged WHERE NOT repeat
+)
+SELECT id, email, repeat FROM merged`;
 
 /**
- * Creates or merges a batch of leads in one statement (plus a few for their accounts and one for the
- * source touch), so a large import costs a few round trips per thousand rows, not per row.
+ * Creates or merges a batch of leads in one statement (plus one or two for their accounts), so a large
+ * import costs a few round trips per thousand rows, not per row. A new lead costs one row: the touch
+ * that created it is kept on it as its first touch; a merged lead gets the touch as a later one.
  * Call inside a transaction so the batch lands whole or not at all.
  */
 export async function upsertLeads(q: Queryable, rows: readonly LeadUpsert[], touch: SourceTouch, at: Date): Promise<UpsertOutcome[]> {
   if (rows.length === 0) return [];
   const accountIds = await ensureAccounts(q, rows, at);
+  const ids = newLeadIds(rows.length);
   const params: unknown[] = [
+    ids,
     rows.map((r) => r.email),
     rows.map((r) => r.emailDomain),
     rows.map((r) => (r.accountDomain ? (accountIds.get(r.accountDomain) ?? null) : null)),
     rows.map((r) => JSON.stringify(r.attributes ?? {})),
     ...FIELD_COLUMNS.map(([field]) => rows.map((r) => r[field] ?? null)),
+    touch.channel,
+    touch.source,
+    touch.campaign ?? null,
+    touch.partner ?? null,
+    JSON.stringify(touch.detail ?? {}),
     at,
   ];
-  const { rows: out } = await q.query<{ id: string; email: string; created: boolean }>(UPSERT_SQL, params);
-  const detail = JSON.stringify(touch.detail ?? {});
-  const repeats = await findRepeatTouches(q, out.filter((r) => !r.created).map((r) => r.id), touch, detail, at);
-  const touched = repeats.size === 0 ? out : out.filter((r) => !repeats.has(r.id));
-  await q.query(
-    `INSERT INTO lead_sources (lead_id, first_touch, channel, source, campaign, partner, detail, touched_at)
-     SELECT id, first, $3, $4, $5, $6, $7, $8 FROM unnest($1::uuid[], $2::boolean[]) AS u(id, first)`,
-    [
-      touched.map((r) => r.id),
-      touched.map((r) => r.created),
-      touch.channel,
-      touch.source,
-      touch.campaign ?? null,
-      touch.partner ?? null,
-      detail,
-      at,
-    ],
-  );
-  return out.map((r) => ({ email: r.email, leadId: r.id, created: r.created, repeatTouch: repeats.has(r.id) }));
+  const { rows: merged } = await q.query<{ id: string; email: string; repeat: boolean }>(UPSERT_SQL, params);
+  const byEmail = new Map(merged.map((m) => [m.email, m]));
+  return rows.map((r, i) => {
+    const m = byEmail.get(r.email);
+    return m ? { email: r.email, leadId: m.id, created: false, repeatTouch: m.repeat } : { email: r.email, leadId: ids[i] as string, created: true, repeatTouch: false };
+  });
+}
+
+let lastMs = 0;
+let seq = 0;
+
+/**
+ * Time-ordered ids (UUIDv7, RFC 9562): 48 bits of milliseconds, a 12-bit counter within the
+ * millisecond, then random bits. Successive ids sort after each other, so the leads primary key is
+ * appended to rather than split at random places.
+ */
+export function newLeadIds(n: number): string[] {
+  const random = randomBytes(8 * n);
+  const out = new Array<string>(n);
+  const now = Date.now();
+  for (let i = 0; i < n; i++) {
+    if (now > lastMs) {
+      lastMs = now;
+      seq = 0;
+    } else if (++seq > 0xfff) {
+      lastMs += 1;
+      seq = 0;
+    }
+    const hex = lastMs.toString(16).padStart(12, '0');
+    const r = random.toString('hex', 8 * i, 8 * i + 8);
+    const variant = ((parseInt(r.slice(0, 1), 16) & 0x3) | 0x8).toString(16);
+    out[i] = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${seq.toString(16).padStart(3, '0')}-${variant}${r.slice(1, 4)}-${r.slice(4, 16)}`;
+  }
+  return out;
 }
 
 /**
@@ -119,17 +161,6 @@ async function ensureAccounts(q: Queryable, rows: readonly LeadUpsert[], at: Dat
     for (const u of upserted) ids.set(u.domain, u.id);
   }
   return ids;
-}
-
-/** Which of these existing leads already have exactly this touch. Only merged leads can, so new ones are not looked up. */
-async function findRepeatTouches(q: Queryable, leadIds: readonly string[], touch: SourceTouch, detail: string, at: Date): Promise<Set<string>> {
-  if (leadIds.length === 0) return new Set();
-  const { rows } = await q.query<{ lead_id: string }>(
-    `SELECT DISTINCT lead_id FROM lead_sources
-      WHERE lead_id = ANY($1::uuid[]) AND touched_at = $2 AND channel = $3 AND source = $4 AND detail = $5::jsonb`,
-    [leadIds, at, touch.channel, touch.source, detail],
-  );
-  return new Set(rows.map((r) => r.lead_id));
 }
 
 interface LeadRow {
@@ -192,6 +223,10 @@ export async function getLeadByEmail(q: Queryable, normalizedEmail: string): Pro
   return rows[0] ? toLead(rows[0]) : null;
 }
 
+/**
+ * Every touch of a lead, oldest first: the first touch, kept on the lead's row (it has no lead_sources
+ * row, so its id is 0), then the later ones from lead_sources.
+ */
 export async function listSources(q: Queryable, leadId: string): Promise<LeadSource[]> {
   const { rows } = await q.query<{
     id: number;
@@ -202,7 +237,15 @@ export async function listSources(q: Queryable, leadId: string): Promise<LeadSou
     partner: string | null;
     detail: Record<string, unknown>;
     touched_at: Date;
-  }>('SELECT * FROM lead_sources WHERE lead_id = $1 ORDER BY touched_at, id', [leadId]);
+  }>(
+    `SELECT 0::bigint AS id, true AS first_touch, first_channel AS channel, first_source AS source, first_campaign AS campaign,
+            first_partner AS partner, first_detail AS detail, first_touched_at AS touched_at
+       FROM leads WHERE id = $1 AND first_touched_at IS NOT NULL
+     UNION ALL
+     SELECT id, false, channel, source, campaign, partner, detail, touched_at FROM lead_sources WHERE lead_id = $1
+     ORDER BY first_touch DESC, touched_at, id`,
+    [leadId],
+  );
   return rows.map((r) => ({
     id: r.id,
     firstTouch: r.first_touch,
