@@ -2,7 +2,9 @@
  * The composition root: the one place that reads configuration, builds every adapter and wires
  * them into the use-cases. Nothing else constructs clients.
  */
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from './config/schema.ts';
 import type { AppDeps } from './app/deps.ts';
 import type { Db } from './adapters/db/db.ts';
@@ -15,11 +17,12 @@ import { systemClock, type Clock } from './domain/clock.ts';
 import { OfflineEngine } from './domain/qualify/engine.offline.ts';
 import { HybridEngine } from './domain/qualify/engine.hybrid.ts';
 import { assembleQualification } from './domain/qualify/assemble.ts';
+import { parseScoringPolicy, ScoringPolicyError, type ScoringPolicy } from './domain/qualify/policy.ts';
 import type { QualificationEngine } from './domain/qualify/types.ts';
 import { OpenAiQualificationEngine } from './adapters/llm/engine.openai.ts';
 import { MemoryAnswerCache, type AnswerCache } from './adapters/llm/cache.ts';
 import { loadPrompt } from './adapters/llm/prompts.ts';
-import { BatonError, toBatonError } from './domain/errors.ts';
+import { BatonError, ConfigError, toBatonError } from './domain/errors.ts';
 
 export interface Baton extends AppDeps {
   config: Config;
@@ -48,6 +51,31 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Db> 
   return db;
 }
 
+/** Baton's install directory: the shipped policy resolves against it, so `baton` works from any directory. */
+const INSTALL_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SHIPPED_POLICY = 'config/scoring-policy.yaml';
+
+/**
+ * Reads and validates the scoring policy named by BATON_SCORING_POLICY. A path of your own resolves
+ * against the current directory; the default (the shipped file) against Baton's install directory.
+ */
+export function loadScoringPolicy(config: Pick<Config, 'BATON_SCORING_POLICY'>): ScoringPolicy {
+  const given = config.BATON_SCORING_POLICY;
+  const path = isAbsolute(given) ? given : given === SHIPPED_POLICY ? resolve(INSTALL_ROOT, given) : resolve(given);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`BATON_SCORING_POLICY points to ${path}, which cannot be read (${toBatonError(e).message}); fix the path or unset it to use the shipped ${SHIPPED_POLICY}`, { path });
+  }
+  try {
+    return parseScoringPolicy(text, path);
+  } catch (e) {
+    if (e instanceof ScoringPolicyError) throw new ConfigError(e.message, { path, problems: [...e.problems] });
+    throw e;
+  }
+}
+
 const STRUCTURED_METHOD = { json_schema: 'jsonSchema', function_calling: 'functionCalling', json_mode: 'jsonMode' } as const;
 
 /**
@@ -56,9 +84,11 @@ const STRUCTURED_METHOD = { json_schema: 'jsonSchema', function_calling: 'functi
  */
 export function buildQualificationEngine(
   config: Config,
-  options: { logger: Logger; cache?: AnswerCache; engine?: Config['BATON_ENGINE'] },
+  options: { logger: Logger; cache?: AnswerCache; engine?: Config['BATON_ENGINE']; policy?: ScoringPolicy },
 ): QualificationEngine {
-  const offline = new OfflineEngine();
+  // Loaded first, so a bad policy file stops start-up before any client is built.
+  const policy = options.policy ?? loadScoringPolicy(config);
+  const offline = new OfflineEngine(policy);
   const kind = options.engine ?? config.BATON_ENGINE;
   if (kind === 'offline') return offline;
   if (!config.OPENAI_API_KEY) {
@@ -75,7 +105,7 @@ export function buildQualificationEngine(
     prompt: loadPrompt('qualify.v1.md'),
     cache: options.cache ?? new MemoryAnswerCache(),
     fallback: offline,
-    finalize: (input, draft, engine) => assembleQualification(input, draft, engine),
+    finalize: (input, draft, engine) => assembleQualification(input, draft, engine, policy),
     logger: options.logger.child({ component: 'engine.openai' }),
   });
   return kind === 'openai' ? model : new HybridEngine(offline, model, config.BATON_HYBRID_MIN_CONFIDENCE);

@@ -42,6 +42,12 @@ export const ConfigSchema = z.object({
   BATON_SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000).describe('How long a graceful shutdown may take before exiting anyway.'),
 
   BATON_ENGINE: z.enum(['offline', 'openai', 'hybrid']).default('offline').describe('Qualification engine: offline (no model), openai (a model for every message) or hybrid (the model only where offline is unsure).'),
+  BATON_SCORING_POLICY: z
+    .string()
+    .trim()
+    .min(1, { error: 'must be the path of a scoring policy file (YAML or JSON)' })
+    .default('config/scoring-policy.yaml')
+    .describe('Scoring policy file (YAML or JSON): BANT weights, MQL rule, fit, engagement, thresholds, grades and tags. Default: the shipped file.'),
   BATON_HYBRID_MIN_CONFIDENCE: z.coerce
     .number({ error: 'must be a number' })
     .min(0, { error: 'must be between 0 and 1' })

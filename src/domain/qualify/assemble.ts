@@ -1,4 +1,5 @@
-import { isMql } from './mql.ts';
+import { classifyLead, gradeLead, routeLead } from './grade.ts';
+import { isMql, mqlRuleOf } from './mql.ts';
 import { separateOwnWords } from './own-words.ts';
 import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from './policy.ts';
 import { scoreLead } from './score.ts';
@@ -20,24 +21,29 @@ export function groundingSourcesOf(input: QualifyInput): GroundingSources {
 
 /**
  * The rules every engine's answer goes through, whoever produced it: ungrounded evidence is dropped
- * (the criterion falls back to unknown), then the MQL rule and the score follow from the policy.
+ * (the criterion falls back to unknown), then the MQL rule, the score, the grade, the tags and the
+ * route follow from the policy.
  */
 export function assembleQualification(input: QualifyInput, draft: QualificationDraft, engine: EngineInfo, policy: ScoringPolicy = DEFAULT_SCORING_POLICY): Qualification {
   const flags = [...draft.flags];
   const verified = verifyBant(draft.bant, groundingSourcesOf(input));
   for (const d of verified.dropped) flags.push(`evidence_dropped:${d}`);
   const bant = verified.bant;
-  const mql = isMql(draft.intent, bant, { minMet: policy.mql.min_met, blockingIntents: policy.mql.blocking_intents });
-  const { score, reasons } = scoreLead(draft.intent, bant, input.lead, policy);
+  const mql = isMql(draft.intent, bant, mqlRuleOf(policy));
+  const referral = draft.referral && draft.intent === 'referral' ? draft.referral : undefined;
+  const { score, reasons, fitPoints } = scoreLead({ intent: draft.intent, bant, lead: input.lead, channel: input.channel, thread: input.thread, referral }, policy);
   return {
     intent: draft.intent,
     bant,
-    ...(draft.referral && draft.intent === 'referral' ? { referral: draft.referral } : {}),
+    ...(referral ? { referral } : {}),
     mql,
     score,
     reasons,
     confidence: draft.confidence,
     flags,
+    grade: gradeLead(draft.intent, bant.timeline, fitPoints, policy),
+    tags: classifyLead(draft.intent, bant, input.lead, policy),
+    route: routeLead(draft.intent, score, mql, policy),
     engine,
   };
 }

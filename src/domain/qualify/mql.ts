@@ -1,3 +1,4 @@
+import type { ScoringPolicy } from './policy.ts';
 import type { Bant, Intent } from './types.ts';
 
 /** The MQL rule: at least `minMet` BANT criteria met and an intent that does not rule the lead out. */
@@ -18,4 +19,9 @@ export function metCount(bant: Bant): number {
 
 export function isMql(intent: Intent, bant: Bant, rule: MqlRule = DEFAULT_MQL_RULE): boolean {
   return metCount(bant) >= rule.minMet && !rule.blockingIntents.includes(intent);
+}
+
+/** The MQL rule a scoring policy states (the default policy states DEFAULT_MQL_RULE). */
+export function mqlRuleOf(policy: ScoringPolicy): MqlRule {
+  return { minMet: policy.mql.min_met, blockingIntents: policy.mql.blocking_intents };
 }

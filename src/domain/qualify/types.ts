@@ -105,6 +105,7 @@ export const ScoreReason = z.object({
   signal: z.string().describe('stable name of the signal, e.g. bant.budget.met or fit.employees'),
   points: z.number().describe('points this signal adds (negative: removes) to the score'),
   detail: z.string().describe('why, for a person reading the score'),
+  evidence: z.string().optional().describe('what the signal rests on: the verbatim BANT span, the lead record value, the referral contact'),
 });
 export type ScoreReason = z.infer<typeof ScoreReason>;
 
@@ -132,6 +133,9 @@ export const Qualification = z.object({
   reasons: z.array(ScoreReason).describe('every point of the score traced to a signal'),
   confidence: z.number().min(0).max(1).describe('how sure the engine is (0..1); hybrid mode asks a model below a threshold'),
   flags: z.array(z.string()).describe('notable conditions, e.g. prompt_injection, evidence_dropped'),
+  grade: z.enum(['A', 'B', 'C', 'D']).optional().describe('lead grade from fit and urgency under the scoring policy: A best, D worst'),
+  tags: z.array(z.string()).optional().describe('classification tags: valid or invalid:<why>, source:, industry:, need:'),
+  route: z.enum(['candidate', 'nurture', 'disqualify']).optional().describe('where the lead goes next under the policy thresholds'),
   engine: EngineInfo,
   usage: Usage.optional().describe('model tokens and cost of producing this answer; absent when no model was called (or the answer came from the cache)'),
 });
