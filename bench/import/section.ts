@@ -137,7 +137,7 @@ export const importSection: BenchSection = {
       notes: [
         'raw = the same rows, already valid, by bare INSERT ... SELECT unnest(...) into an empty table with the leads columns, in batches',
         'of the same size, one transaction each; raw+idx = the same into a copy with the leads indexes and checks; store = the same rows',
-        'through upsertLeads alone: link an account (read, created when new), upsert into leads (3 indexes, a foreign key) with the',
+        'through upsertLeads alone: link an account (read, created when new), upsert into leads (2 indexes: id, email) with the',
         'first touch on the lead row (a later touch adds a lead_sources row). The import adds decoding, parsing, validating, merging',
         'by email and the suppression lookup.',
         'Peak RSS / peak heap: sampled every 5 ms in the timed run (heap includes garbage V8 has not collected yet). The gc run samples',
