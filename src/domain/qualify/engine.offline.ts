@@ -9,6 +9,9 @@ import { extractTimeline } from './extract/timeline.ts';
 import { findOptOut } from './extract/unsubscribe.ts';
 import { stripInjections } from './injection.ts';
 import { assembleQualification } from './assemble.ts';
+import { combineIntent } from './model/ensemble.ts';
+import { scoreIntent, type IntentWeights } from './model/intent-model.ts';
+import { SHIPPED_INTENT_WEIGHTS } from './model/load.ts';
 import { separateOwnWords } from './own-words.ts';
 import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from './policy.ts';
 import { looksChinese, makeSentences, type Sentence } from './text.ts';
@@ -59,8 +62,25 @@ function analyse(input: QualifyInput): Analysis {
   };
 }
 
-/** The offline qualification, synchronous and pure: same input, same output. */
-export function qualifyOffline(raw: QualifyInput, policy: ScoringPolicy = DEFAULT_SCORING_POLICY): Qualification {
+/** What the learned intent model reads: the sentences of this reply, without quotes, signature or injections. */
+export function intentModelText(sentences: readonly Sentence[]): string {
+  return sentences.map((s) => s.text).join('\n');
+}
+
+/** The reply text the intent model would read for an input (for the training script). */
+export function modelTextOf(input: QualifyInput): string {
+  return intentModelText(analyse(input).replySentences);
+}
+
+/**
+ * The offline qualification, synchronous and pure: same input, same output. `intentModel` is the
+ * learned intent model consulted where the phrase rules are unsure; null gives the rules alone.
+ */
+export function qualifyOffline(
+  raw: QualifyInput,
+  policy: ScoringPolicy = DEFAULT_SCORING_POLICY,
+  intentModel: IntentWeights | null = SHIPPED_INTENT_WEIGHTS,
+): Qualification {
   const parsed = QualifyInput.safeParse(raw);
   if (!parsed.success) throw new ValidationError(`invalid qualification input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const input = parsed.data;
@@ -75,7 +95,7 @@ export function qualifyOffline(raw: QualifyInput, policy: ScoringPolicy = DEFAUL
   const need = extractNeed(a.allSentences);
   const timeline = extractTimeline(a.allSentences, ref);
   const referral = findReferral(a.replySentences, input.lead);
-  const decision = classifyIntent({
+  const ruleDecision = classifyIntent({
     raw: input.reply,
     ownText: a.ownText,
     sentences: a.replySentences,
@@ -84,6 +104,7 @@ export function qualifyOffline(raw: QualifyInput, policy: ScoringPolicy = DEFAUL
     hasPositiveBant: [budget, need, timeline].some((c) => c.status === 'met'),
     hasCommitment: [budget, timeline].some((c) => c.status === 'met' && a.replySentences.some((s) => s.text === c.evidence)),
   });
+  const decision = intentModel ? combineIntent(ruleDecision, scoreIntent(intentModel, intentModelText(a.replySentences))) : ruleDecision;
   const intent = decision.intent;
 
   let bant: Bant;
@@ -123,11 +144,14 @@ export function qualifyOffline(raw: QualifyInput, policy: ScoringPolicy = DEFAUL
 /** The offline engine behind the QualificationEngine interface. */
 export class OfflineEngine implements QualificationEngine {
   readonly name = 'offline';
-  constructor(private readonly policy: ScoringPolicy = DEFAULT_SCORING_POLICY) {}
+  constructor(
+    private readonly policy: ScoringPolicy = DEFAULT_SCORING_POLICY,
+    private readonly intentModel: IntentWeights | null = SHIPPED_INTENT_WEIGHTS,
+  ) {}
 
   qualify(input: QualifyInput): Promise<Qualification> {
     try {
-      return Promise.resolve(qualifyOffline(input, this.policy));
+      return Promise.resolve(qualifyOffline(input, this.policy, this.intentModel));
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }

@@ -1,0 +1,41 @@
+import type { IntentDecision } from '../extract/intent.ts';
+import type { IntentScores } from './intent-model.ts';
+
+/** When the learned model may overrule the phrase rules. Chosen on cross-validation (evals/train). */
+export interface EnsemblePolicy {
+  /** Rules this sure or surer decide alone, unless named in `overridable`. */
+  readonly trustedConfidence: number;
+  /** Below this the model's first choice is not taken even when no rule decided. */
+  readonly minP: number;
+  /** Rules that a very sure model may overrule, with the probability it needs. */
+  readonly overridable: Readonly<Record<string, number>>;
+}
+
+export const DEFAULT_ENSEMBLE: EnsemblePolicy = {
+  trustedConfidence: 0.5,
+  minP: 0.4,
+  overridable: { question: 0.95 },
+};
+
+/** Intents that only the rules decide (machine notices and explicit opt-outs are matched exactly). */
+const RULE_ONLY = new Set(['bounce', 'out_of_office', 'unsubscribe']);
+
+/**
+ * Combine the phrase rules with the learned model. The rules decide when a family fired with some
+ * confidence; where only a fallback decided (nothing matched, the reply fell to `question` or to a
+ * polarity guess) the model's first choice is taken when it is reasonably sure, and a very sure model
+ * may overrule the few rules that act as catch-alls (a question mark alone makes a `question`).
+ */
+export function combineIntent(rule: IntentDecision, scores: IntentScores, policy: EnsemblePolicy = DEFAULT_ENSEMBLE): IntentDecision {
+  if (RULE_ONLY.has(rule.intent)) return rule;
+  const top = scores.ranked.find((r) => !RULE_ONLY.has(r.intent));
+  if (!top || top.intent === rule.intent) return rule;
+  if (rule.confidence < policy.trustedConfidence && top.p >= policy.minP) {
+    return { intent: top.intent, confidence: Math.min(0.7, top.p), rule: `model_over_${rule.rule}` };
+  }
+  const needed = policy.overridable[rule.rule];
+  if (needed !== undefined && top.p >= needed) {
+    return { intent: top.intent, confidence: Math.min(0.7, top.p), rule: `model_over_${rule.rule}` };
+  }
+  return rule;
+}
