@@ -56,14 +56,14 @@ export const ScoringPolicy = z
     intent: z.record(Intent, Points).describe('points per reply intent; every intent must be listed'),
     fit: z
       .strictObject({
-        industries: z.strictObject({ match: Keywords.describe('ideal industries, matched in the lead record industry; empty: no points'), points: Points }),
+        industries: z.strictObject({ match: Keywords.describe('ideal industries, matched in the lead record industry; a name of tags.industries stands for its words; empty: no points'), points: Points }),
         employees: z
           .strictObject({
             min: z.number().int({ error: 'must be a whole number of employees' }).min(0),
             max: z.number().int({ error: 'must be a whole number of employees' }).min(0),
             points: Points,
           })
-          .refine((e) => e.min <= e.max, { error: 'min must not be above max', path: ['min'] })
+          .refine((e) => e.min <= e.max, { error: 'must not be above fit.employees.max', path: ['min'] })
           .describe('ideal company size range, inclusive'),
         countries: z.strictObject({
           codes: z.array(z.string().regex(/^[A-Za-z]{2}$/, { error: 'must be an ISO 3166 alpha-2 code such as US or CN' })).describe('ideal countries; empty: no points'),
@@ -264,7 +264,9 @@ export function validateScoringPolicy(data: unknown, source: string): ScoringPol
       return `${field}: unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}; check the spelling or remove ${i.keys.length > 1 ? 'them' : 'it'}`;
     }
     const got = valueAt(data, i.path);
-    const shown = got === undefined ? ' (missing)' : typeof got === 'object' ? '' : ` (got ${describeValue(got)})`;
+    if (got === undefined) return `${field}: missing; add it (the shipped config/scoring-policy.yaml shows its shape)`;
+    // Cross-field rules already quote the values they compare.
+    const shown = i.code === 'custom' || typeof got === 'object' ? '' : ` (got ${describeValue(got)})`;
     return `${field}: ${i.message}${shown}`;
   });
   throw new ScoringPolicyError(source, problems);
@@ -279,7 +281,10 @@ export function parseScoringPolicy(text: string, source: string): ScoringPolicy 
   if (doc.errors.length) {
     throw new ScoringPolicyError(
       source,
-      doc.errors.map((e) => `not valid YAML${e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : ''}: ${e.message.split('\n')[0] ?? ''}`),
+      doc.errors.map((e) => {
+        const what = (e.message.split('\n')[0] ?? '').replace(/\s*at line \d+, column \d+:?$/, '');
+        return `not valid YAML${e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : ''}: ${what}`;
+      }),
     );
   }
   const data: unknown = doc.toJS();

@@ -65,7 +65,8 @@ function compile(policy: ScoringPolicy): Compiled {
     c = {
       support: keywordMatcher(s.support_roles),
       levels: SENIORITY_LEVELS.map((level) => ({ level, match: keywordMatcher(s.levels[level].titles) })),
-      industries: keywordMatcher(policy.fit.industries.match),
+      // An entry naming an industry tag (tags.industries) stands for all of that tag's words.
+      industries: keywordMatcher(policy.fit.industries.match.flatMap((w) => [w, ...(policy.tags.industries[w] ?? [])])),
     };
     compiled.set(policy, c);
   }
