@@ -1,365 +1,230 @@
 /**
- * What receiving mail servers say, grouped by the reason they give. Matched lower-cased against the
- * diagnostic text of one recipient: `any` holds substrings, `seq` holds substrings that must appear in
- * this order (for messages with a variable part in the middle). Sources: the messages MTAs print
- * (Postfix, Sendmail, Exim, qmail, Courier, Exchange, Domino), the error pages of large mailbox
- * providers (Google, Microsoft, Yahoo, AOL, Apple, Comcast, mail.ru, QQ, NetEase 163, Aliyun) and of
- * sending services (Amazon SES, SendGrid, Mailgun, Postmark), and the bounce corpus in
- * ../shared/data/bounces.
+ * How receiving servers put a failure into words, as concepts rather than lists of sentences: each
+ * reason is a small regular expression of the form "a thing" near "what happened to it" ("mailbox"
+ * near "full", "sender" near "rejected"), written by this team from the meaning of the RFC 3463
+ * status classes, the RFC 5321 reply texts, and what we observed of how MTAs and providers phrase
+ * failures. They are read only when the status code is absent or too vague to decide (reasons.ts).
+ * Text is matched lower-cased. Languages: English, then German, French, Spanish, Italian,
+ * Portuguese, Japanese and Chinese where servers commonly answer in them.
  */
-export interface Phrases {
-  readonly any: readonly string[];
-  readonly seq?: readonly (readonly string[])[];
-}
 
-export const USER_UNKNOWN: Phrases = {
-  any: [
-    '#5.1.1 bad address', '550 address invalid', '5.1.0 address rejected.', 'address does not exist', 'address not present in directory',
-    'address unknown', "can't accept user", 'does not exist.', 'destination addresses were unknown', 'destination server rejected recipients',
-    'email address does not exist', 'email address could not be found', 'invalid address', 'invalid mailbox', 'invalid recipient',
-    'is not a known user', 'is not a valid mailbox', 'is not an active address at this host', 'mailbox does not exist', 'mailbox invalid',
-    'mailbox is inactive', 'mailbox is unavailable', 'mailbox not present', 'mailbox not found', 'mailbox unavaiable',
-    'nessun utente simile in questo indirizzo', 'no account by that name here', 'no existe dicha persona', 'no existe ese usuario ',
-    'no mail box available for this user', 'no mailbox by that name is currently available', 'no mailbox found', 'no such address here',
-    'no such mailbox', 'no such person at this address', 'no such recipient', 'no such user', 'no thank you rejected: account unavailable',
-    'no valid recipients, bye', 'not a valid recipient', 'not a valid user here', 'not a local address', 'not email addresses',
-    'recipient address rejected. (in reply to rcpt to command)', 'recipient address rejected: access denied',
-    'recipient address rejected: invalid user', 'recipient address rejected: invalid-recipient', 'recipient address rejected: unknown user',
-    'recipient address rejected: userunknown', 'recipient does not exist', 'recipient is not accepted', 'recipient is not local',
-    'recipient not exist', 'recipient not found', 'recipient not ok', 'recipient refuses to accept your mail', 'recipient unknown',
-    'requested action not taken: mailbox unavailable', 'resolver.adr.recipient notfound', 'resolver.adr.recipientnotfound',
-    'resolver.adr.recipnotfound', 'sorry, user unknown', 'sorry, badrcptto', 'sorry, no mailbox here by that name',
-    'sorry, your envelope recipient has been denied', "that domain or user isn't in my list of allowed rcpthosts",
-    'the email account that you tried to reach does not exist', 'the following recipients was undeliverable',
-    "the user's email name is not found", 'there is no one at this address', 'this address no longer accepts mail',
-    'this email address is wrong or no longer valid', 'this recipient is in my badrecipientto list', 'this recipient is not in my validrcptto list',
-    'this spectator does not exist', 'unknown mailbox', 'unknown recipient', 'unknown user', 'user does not exist', 'user missing home directory',
-    'user not active', 'user not exist', 'user not found', 'user not known', 'user unknown', 'utilisateur inconnu !',
-    'vdeliver: invalid or unknown virtual user', 'weil die adresse nicht gefunden wurde oder keine e-mails empfangen kann',
-    'your envelope recipient is in my badrcptto list', 'recipient name is not recognized', 'not listed in domino directory',
-    'not listed in public name & address book', 'unknown or illegal user', 'unknown or illegal alias', 'no valid recipients for this mm',
-    // Chinese providers (QQ, NetEase, Aliyun, Sina): "user/recipient/mailbox does not exist".
-    '用户不存在', '收件人不存在', '收信人不存在', '邮箱不存在', '邮件地址不存在', '地址不存在', '帐号不存在', '账号不存在', '账户不存在', '帐户不存在',
-  ],
-  seq: [
-    ['<', '> not found'], ['<', '>... blocked by '], ['account ', ' does not exist at the organization'], ['bad', 'recipient'],
-    ['mailbox ', 'does not exist'], ['mailbox ', 'unavailable or access denied'], ['no ', ' in name directory'], ['non', 'existent user'],
-    ['rcpt <', ' does not exist'], ['rcpt (', 't exist '], ['recipient ', ' was not found in'], ['recipient address rejected: user ', '  does not exist'],
-    ['recipient address rejected: user unknown in ', '  table'], ['said: 550', '5.1.1 ', ' user unknown '], ["this user doesn't have a ", ' account'],
-    ['unknown e', 'mail address'], ['unknown local', 'part'], ['user ', ' was not found'], ['user ', ' does not exist'], ['user (', ') unknown'],
-  ],
-};
+/** One reason's wording. */
+export type Concept = RegExp;
 
-export const MAILBOX_FULL: Phrases = {
-  any: [
-    '452 insufficient disk space', 'account disabled temporarly for exceeding receiving limits', 'boite du destinataire pleine',
-    'exceeded storage allocation', 'full mailbox', 'mailbox exceeds allowed size', 'mailbox size limit exceeded',
-    'mailbox would exceed maximum allowed storage', 'mailfolder is full', 'no space left on device', 'not sufficient disk space',
-    'quota violation for', 'too much mail data', 'user has exceeded quota, bouncing mail', 'user has too many messages on the server',
-    "user's space has been used up", 'storage quota exceeded', 'mailbox is full', 'as their mailbox is full', 'mailbox full',
-    'the number of messages in recipient\'s mailbox exceeded the local limit', 'quota exceeded', 'over quota', 'overquota',
-    // Chinese providers: "mailbox full", "space/capacity insufficient".
-    '邮箱已满', '邮箱空间已满', '空间已满', '空间不足', '容量不足', '邮箱容量', '超出配额', '超过配额',
-  ],
-  seq: [
-    ['account is ', ' quota'], ['disk', 'quota'], ['enough ', ' space'], ['mailbox ', 'exceeded', ' limit'], ['mailbox ', 'full'], ['mailbox ', 'quota'],
-    ['maildir ', 'quota'], ['over ', 'quota'], ['quota ', 'exceeded'],
-  ],
-};
+/** One of the words or phrases, not inside a longer word ("ip" is not the "ip" of "recipient"). */
+const alt = (...parts: readonly string[]): string => `(?<![\\p{L}\\p{N}_])(?:${parts.join('|')})(?![\\p{L}\\p{N}_])`;
 
-export const FILTERED: Phrases = {
-  any: [
-    'account is protected by', 'bounced address', 'has restricted sms e-mail', 'is not accepting any mail', 'message filtered',
-    'message rejected due to user rules', 'not found recipient account', 'recipient id refuse to receive mail',
-    'recipient is only accepting mail from specific email addresses', 'refused due to recipient preferences', 'user not found',
-    'user refuses to receive this mail', 'user reject', 'you have been blocked by the recipient', 'rejected by the domain filter',
-  ],
-};
+/** One of the phrases, for Chinese and Japanese, which put no spaces between words. */
+const cjk = (...parts: readonly string[]): string => `(?:${parts.join('|')})`;
 
-export const REJECTED_NOT: readonly string[] = ['5.1.0 address rejected', 'recipient address rejected', 'sender ip address rejected'];
-export const REJECTED: Phrases = {
-  any: [
-    'access denied (in reply to mail from command)', 'access denied (sender blacklisted)', 'address rejected', 'administrative prohibition',
-    'batv failed to verify', 'batv validation failure', 'backscatter protection detected an invalid or expired email address',
-    "because the sender isn't on the recipient's list of senders to accept mail from", 'bogus mail from',
-    "can't determine purported responsible address", 'connections not accepted from servers without a valid sender domain',
-    'denied [bouncedeny]', 'denied by secumail valid-address-filter', 'delivery not authorized, message refused', 'does not exist e2110',
-    'domain of sender address ', 'email address is on senderfilterconfig list', 'emetteur invalide', 'empty envelope senders not allowed',
-    'envelope blocked - ', 'error: no third-party dsns', 'from: domain is invalid. please provide a valid from:', 'fully qualified email address required',
-    'invalid domain, see <url:', 'invalid sender', 'is not a registered gateway user', 'mail from not owned by user',
-    'message rejected: email address is not verified', 'mx records for ', 'null sender is not allowed', 'recipient addresses rejected : access denied',
-    'recipient not accepted. (batv: no tag', 'returned mail not accepted here', 'rfc 1035 violation: recursive cname records for',
-    'rule imposed mailbox access for', 'sending this from a different address or alias using the ', 'sender address has been blacklisted',
-    'sender email address rejected', 'sender is in my black list', 'sender is spammer', 'sender not pre-approved', 'sender rejected',
-    'sender domain is empty', 'sender verify failed', 'sender was rejected', 'spam reporting address', 'syntax error: empty email address',
-    'the message has been rejected by batv defense', 'this server does not accept mail from', 'transaction failed unsigned dsn for',
-    'unroutable sender address', 'you are not allowed to post to this mailing list', 'you are sending to/from an address that has been blacklisted',
-    'your access to submit messages to this e-mail system has been rejected', 'your email address has been blacklisted',
-    'you are not a member of this mailing list', 'may not have permission to post messages to the group',
-  ],
-};
+/** `a` and `b` within `gap` characters of each other, in either order, inside one clause. */
+const near = (a: string, b: string, gap = 40): string => `(?:${a}[^.;!?\\n]{0,${gap}}?${b}|${b}[^.;!?\\n]{0,${gap}}?${a})`;
 
-export const BLOCKED: Phrases = {
-  any: [
-    ' said: 550 blocked', '//www.spamcop.net/bl.', 'bad sender ip address', 'banned sending ip', 'blacklisted by', 'blocked using ',
-    'blocked - see http', 'dnsbl:attrbl', 'client host rejected: abus detecte gu_eib_02', 'client host rejected: abus detecte gu_eib_04',
-    'client host rejected: may not be mail exchanger', 'client host rejected: was not authenticated', 'confirm this mail server',
-    'connection dropped', 'connection refused by', 'connection reset by peer', 'connection was dropped by remote host',
-    'connections not accepted from ip addresses on spamhaus xbl', 'currently sending spam see: ', 'domain does not exist:',
-    'dynamic/zombied/spam ips blocked', 'error: no valid recipients from ', 'esmtp not accepting connections', 'extreme bad ip profile', 'go away',
-    'helo command rejected:', 'host network not allowed', 'hosts with dynamic ip', 'invalid ip for sending mail of domain', 'is in a black list',
-    'is not allowed to send mail from', 'mailfrom domain is listed in spamhaus', 'no access from mail server', 'no matches to nameserver query',
-    'not currently accepting mail from your ip', 'part of their network is on our block list', 'please use the smtp server of your isp',
-    'refused - see http', 'rejected - multi-blacklist', 'rejected because the sending mta or the sender has not passed validation',
-    'rejecting open proxy', 'sender ip address rejected', 'server access forbidden by your ip ', 'service not available, closing transmission channel',
-    'smtp error from remote mail server after initial connection:', "sorry, that domain isn't in my list of allowed rcpthosts",
-    'sorry, your remotehost looks suspiciously like spammer', 'temporarily deferred due to unexpected volume or user complaints',
-    'to submit messages to this e-mail system has been rejected', 'too many spams from your ip',
-    'too many unwanted messages have been sent from the following ip address above', 'was blocked by ', 'we do not accept mail from dynamic ips',
-    'you are not allowed to connect', 'you are sending spam', 'your ip address is listed in the rbl', 'your network is temporary blacklisted',
-    'your server requires confirmation', 'blocked for abuse',
-  ],
-  seq: [
-    ['(', '@', ':blocked)'], ['access from ip address ', ' blocked'], ['client host ', ' blocked using'],
-    ['connections will not be accepted from ', " because the ip is in spamhaus's list"], ['dnsbl:rbl ', '>_is_blocked'],
-    ['email blocked by ', '.barracudacentral.org'], ['email blocked by ', 'spamhaus'], ['host ', ' refused to talk to me: ', ' blocked'],
-    ['ip ', ' is blocked by earthlink'], ['is in an ', 'rbl on '], ['mail server at ', ' is blocked'], ['mail from ', ' refused:'],
-    ['mail from ', ' refused, see ', 'orbs'], ['message from ', ' rejected based on blacklist'], ['messages from ', ' temporarily deferred due to user complaints'],
-    ['server ip ', ' listed as abusive'], ['sorry! your ip address', ' is blocked by rbl'], ['the domain ', ' is blacklisted'], ['the email ', ' is blacklisted'],
-    ['the ip', ' is blacklisted'], ['veuillez essayer plus tard. service refused, please try later. ', '103'],
-    ['veuillez essayer plus tard. service refused, please try later. ', '510'], ['your access ip', ' has been rejected'],
-    ["your sender's ip address is listed at ", '.abuseat.org'],
-  ],
-};
+/** `a` then `b` within `gap` characters, in this order only. */
+const then = (a: string, b: string, gap = 40): string => `(?:${a}[^.;!?\\n]{0,${gap}}?${b})`;
 
-export const HOST_UNKNOWN: Phrases = {
-  any: [
-    'domain does not exist', 'domain is not reachable', 'domain must exist', 'host or domain name not found', 'host unknown', 'host unreachable',
-    'mail domain mentioned in email address is unknown', 'name or service not known', 'no such domain', 'recipient address rejected: unknown domain name',
-    'recipient domain must exist', 'the account or domain may not exist', 'unknown host', 'unroutable address', 'unrouteable address',
-    "couldn't find any host named", 'all relevant mx records point to non-existent hosts', 'all host address lookups failed permanently',
-    '域名不存在',
-  ],
-  seq: [['553 ', ' does not exist']],
-};
+const concept = (...parts: readonly string[]): Concept => new RegExp(parts.join('|'), 'u');
 
-export const NETWORK_ERROR: Phrases = {
-  any: [
-    'could not connect and send the mail to', 'dns records for the destination computer could not be found', 'hop count exceeded - possible mail loop',
-    'host is unreachable', 'host name lookup failure', 'host not found, try again', 'mail forwarding loop for ', 'malformed name server reply',
-    'malformed or unexpected name server reply', 'maximum forwarding loop count exceeded', 'message looping', 'message probably in a routing loop',
-    'no route to host', 'too many hops', 'unable to resolve route ', 'unrouteable mail domain', 'network error on destination mxs',
-  ],
-};
+// Things a failure can be about.
+const PERSON = alt('user', 'users', 'mailbox', 'mail ?box', 'recipient', 'addressee', 'account', 'e-?mail address', 'address', 'local[- ]?part', 'alias', 'person', 'destination', 'rcpt');
+const BOX = alt('mailbox', 'mail ?box', 'inbox', 'mail ?folder', 'maildir', 'quota', 'storage', 'disk', 'disc', 'account', 'user');
+const DOMAIN = alt('host', 'domain', 'domain name', 'hostname', 'mx', 'mail exchanger');
+const SENDER = alt('sender', 'senders', 'mail from', 'from:?', 'envelope from', 'envelope sender', 'return[- ]path', 'originator', 'your (?:e-?mail )?address', 'sending address');
+const IP = alt('ip', 'ips', 'ip address', 'client host', 'your host', 'sending host', 'your server', 'mail server', 'network', 'remotehost', 'client', 'connecting host', 'sending mta');
 
-export const EXPIRED: Phrases = {
-  any: [
-    'connection timed out', 'could not find a gateway for', 'delivery attempts will continue to be', 'delivery expired', 'delivery time expired',
-    'failed to deliver to domain ', 'giving up on', 'have been failing for a long time', 'has been delayed', 'it has not been collected after',
-    'message expired after sitting in queue for', 'message expired, cannot connect to remote server', 'message expired, connection refulsed',
-    'message timed out', 'retry time not reached for any host after a long failure period', 'server did not respond',
-    'this message has been in the queue too long', 'unable to deliver message after multiple retries', 'was not reachable within the allowed queue period',
-    'your message could not be delivered for more than', 'retry timeout exceeded', 'could not deliver for the last', 'did not accept our requests to connect',
-    'remote host is not responding', 'was not delivered within',
-  ],
-  seq: [['could not be delivered for', ' days']],
-};
+// What can be wrong with them.
+const MISSING = alt(
+  'unknown', 'not known', 'not found', 'could not be found', "couldn't be found", 'cannot be found', 'does not exist', "doesn't exist", 'not exist', 'non-?existent',
+  'no such', 'invalid', 'not valid', 'is not a valid', 'unavailable', 'not listed', 'not recogni[sz]ed', 'not local', 'illegal', 'bad', 'unrecognized',
+);
+const GONE = alt('suspended', 'disabled', 'deactivated', 'inactive', 'frozen', 'locked', 'terminated', 'archived', 'discontinued', 'closed', 'expired', 'blocked due to inactivity');
+const REFUSED = alt('rejected', 'refused', 'denied', 'not allowed', 'not accepted', 'not permitted', 'blocked', 'banned', 'blacklisted', 'blocklisted', 'forbidden', 'prohibited');
 
-export const SYSTEM_ERROR: Phrases = {
-  any: [
-    'aliasing/forwarding loop broken', "can't create user output file", 'could not load drd for domain', 'internal error reading data',
-    'internal server error: operation now in progress', 'interrupted system call', 'it encountered an error while being processed',
-    'it would create a mail loop', 'local configuration error', 'local error in processing', 'loop was found in the mail exchanger',
-    'loops back to myself', 'mail system configuration error', 'queue file write error', 'recipient deferred because there is no mdb',
-    'remote server is misconfigured', 'server configuration error', 'service currently unavailable', 'system config error', 'temporary local problem',
-    'timeout waiting for input', 'transaction failed ',
-  ],
-  seq: [['unable to connect ', 'daemon']],
-};
+/** The address does not exist at the destination (RFC 3463 X.1.1 and the RFC 5321 550 "mailbox unavailable"). */
+export const USER_UNKNOWN: Concept = concept(
+  then(alt('no such', 'unknown', 'invalid', 'bad', 'non-?existent', 'illegal', 'unrecognized'), PERSON, 12),
+  then(PERSON, MISSING, 30),
+  then(PERSON, alt("doesn't have an?", 'does not have an?', 'has no'), 20) + '[^.;]{0,30}account',
+  then(alt('not listed in', 'not found in', 'no .{1,30} in'), alt('directory', 'address book', 'name & address book'), 40),
+  'requested action not taken: mailbox unavailable',
+  alt('no mailbox', 'no one at this address', 'no account by that name', 'no valid recipients'),
+  // German, French, Spanish, Italian, Portuguese.
+  near(alt('benutzer', 'empfänger', 'adresse', 'postfach', 'konto'), alt('unbekannt', 'existiert nicht', 'nicht gefunden', 'ungültig')),
+  near(alt('utilisateur', 'destinataire', 'adresse', 'boite', 'boîte', 'compte'), alt('inconnu', 'inconnue', "n'existe pas", 'invalide', 'introuvable')),
+  near(alt('usuario', 'destinatario', 'buzón', 'buzon', 'dirección', 'direccion', 'cuenta', 'persona'), alt('desconocido', 'no existe', 'inexistente', 'no válid[oa]', 'no valid[oa]')),
+  near(alt('utente', 'destinatario', 'casella', 'indirizzo'), alt('sconosciuto', 'inesistente', 'non esiste', 'non valido', 'nessun')),
+  near(alt('usuário', 'utilizador', 'destinatário', 'endereço', 'conta', 'caixa postal'), alt('desconhecido', 'inexistente', 'não existe', 'inválido')),
+  // Japanese and Chinese: "user/address/recipient" + "does not exist / not found / unknown".
+  then(cjk('ユーザ', 'ユーザー', 'アドレス', '宛先', '受信者', 'メールボックス', 'ディレクトリ'), cjk('存在しません', '見つかりません', '不明'), 20),
+  then(cjk('用户', '收件人', '收信人', '邮箱', '地址', '[帐账][号户]'), cjk('不存在', '无效', '已注销'), 10),
+  cjk('无此用户', '查无此人'),
+);
 
-export const SPAM_DETECTED: Phrases = {
-  any: [
-    ' - spam', '//www.spamhaus.org/help/help_spam_16.htm', '//dsbl.org/help/help_spam_16.htm', '//mail.163.com/help/help_spam_16.htm',
-    '554 5.7.0 reject, id=', 'appears to be unsolicited', 'blacklisted url in message', 'block for spam', 'blocked by policy: no spam please',
-    'blocked by spamassassin', 'blocked for abuse. see http://att.net/blocks', 'cannot be forwarded because it was detected as spam',
-    'considered unsolicited bulk e-mail (spam) by our mail filters', 'content filter rejection',
-    'cyberoam anti spam engine has identified this email as a bulk email', 'denied due to spam list', 'high probability of spam',
-    'is classified as spam and is rejected', 'listed in work.drbl.imedia.ru', 'the mail server detected your message as spam and has prevented delivery.',
-    'mail appears to be unsolicited', 'mail content denied', 'may consider spam', 'message considered as spam or virus', 'message contains spam or virus',
-    'message content rejected', 'message detected as spam', 'message filtered', 'message filtered. please see the faqs section on spam',
-    'message filtered. refer to the troubleshooting page at ', 'message looks like spam', 'message is being rejected as it seems to be a spam',
-    'message refused by mailmarshal spamprofiler', 'message refused by trustwave seg spamprofiler', 'message rejected as spam',
-    'message rejected because of unacceptable content', 'message rejected due to suspected spam content', 'message rejected for policy reasons',
-    'message was rejected for possible spam/virus content', 'our email server thinks this email is spam', 'our system has detected that this message is ',
-    'probable spam', 'reject bulk.advertising', 'rejected: spamassassin score ', 'rejected - bulk email', 'rejecting banned content',
-    'rejecting mail content', 'related to content with spam-like characteristics', 'sender domain listed at ', 'sending address not accepted due to spam filter',
-    'spam blocked', 'spam check', 'spam content matched', 'spam detected', 'spam email', 'spam email not accepted', 'spam message rejected.',
-    'spam not accepted', 'spam refused', 'spam rejection', 'spam score ', 'spambouncer identified spam', 'spamming not allowed', 'too many spam complaints',
-    'too much spam.', 'the email message was detected as spam', 'the message has been rejected by spam filtering engine',
-    'the message was rejected due to classification as bulk mail', 'the content of this message looked like spam', 'this message appears to be spam',
-    'this message has been identified as spam', 'this message has been scored as spam with a probability', 'this message was classified as spam',
-    'this message was rejected by recurrent pattern detection system', 'transaction failed spam message not queued', 'we dont accept spam',
-    'your email appears similar to spam we have received before', 'your email breaches local uribl policy', 'your email had spam-like ',
-    'your email is considered spam', 'your email is probably spam', 'your email was detected as spam', 'your message as spam and has prevented delivery',
-    'your message has been temporarily blocked by our filter', 'your message has been rejected because it appears to be spam',
-    'your message has triggered a spam block', 'your message may contain the spam contents', 'your message failed several antispam checks',
-    'mail rejete. mail rejected. ofr_506', '垃圾邮件',
-  ],
-  seq: [
-    ['greylisted', ' please try again in'], ['mail score (', ' over '], ['mail rejete. mail rejected. ', '506'],
-    ['our filters rate at and above ', ' percent probability of being spam'], ['rejected by ', ' (spam)'], ['rejected due to spam ', 'classification'],
-    ['rejected due to spam ', 'content'], ['rule imposed as ', ' is blacklisted on'], ['spam ', ' exceeded'], ['this message scored ', ' spam points'],
-  ],
-};
+/** The mailbox is over its quota (X.2.2). */
+export const MAILBOX_FULL: Concept = concept(
+  near(BOX, alt('full', 'over quota', 'exceeded', 'exceeds', 'exceed', 'insufficient', 'used up', 'too many messages', 'size limit')),
+  alt('over ?quota', 'quota (?:exceeded|violation)', 'exceeded storage allocation', 'no space left', 'not enough (?:disk |storage )?space', 'insufficient (?:disk |storage )?space', 'too much mail data'),
+  near(alt('postfach', 'mailbox'), alt('voll', 'überschritten')),
+  near(alt('boite', 'boîte', 'quota'), alt('pleine', 'dépassé', 'depasse')),
+  near(alt('buzón', 'buzon', 'casella', 'caixa', 'cuota', 'cota'), alt('lleno', 'llena', 'piena', 'cheia', 'excedid[oa]', 'superata')),
+  cjk('容量(?:超過|オーバー|不足)', 'メールボックスがいっぱい', '邮箱(?:已满|空间|容量)', '空间(?:已满|不足)', '容量(?:已满|不足)', '(?:超出|超过)配额'),
+);
 
-export const POLICY_VIOLATION: Phrases = {
-  any: [
-    'an illegal attachment on your message', 'because the recipient is not accepting mail with ', 'by non-member to a members-only list',
-    'closed mailing list', 'denied by policy', 'email not accepted for policy reasons', 'email rejected due to security policies',
-    'header are not accepted', 'header error', 'local policy violation', 'message bounced due to organizational settings', 'message given low priority',
-    'message not accepted for policy reasons', 'message rejected due to local policy', 'messages with multiple addresses', 'rejected for policy reasons',
-    'protocol violation', 'the email address used to send your message is not subscribed to this group', 'the message was rejected by organization policy',
-    'this message was blocked because its content presents a potential', 'we do not accept messages containing images or other attachments',
-    "you're using a mass mailer",
-  ],
-  seq: [['you have exceeded the', 'allowable number of posts without solving a captcha']],
-};
+/** The recipient's own rules refused the message (X.2.4 territory, user-level filtering). */
+export const FILTERED: Concept = concept(
+  then(alt('recipient', 'user', 'addressee'), alt('refuses?', 'does not accept', 'is not accepting', 'only accepting', 'rejects?', 'preferences', 'rules', 'filter'), 30),
+  near(alt('filter', 'filtered', 'rules'), alt('user', 'recipient', 'domain', 'message')),
+  'blocked by the recipient',
+);
 
-export const REQUIRE_PTR: Phrases = {
-  any: [
-    'access denied. ip name lookup failed', 'all mail servers must have a ptr record with a valid reverse dns entry', 'bad dns ptr resource record',
-    'cannot find your hostname', 'cannot resolve your address.', 'client host rejected: cannot find your hostname', 'fix reverse dns for ',
-    'ips with missing ptr records', 'no ptr record found.', 'please get a custom reverse dns name from your isp for your host', 'ptr record setup',
-    'reverse dns failed', 'reverse dns required', 'sender ip reverse lookup rejected',
-    'the ip address sending this message does not have a ptr record setup', 'the corresponding forward dns entry does not point to the sending ip',
-    'this system will not accept messages from servers/devices with no reverse dns', 'unresolvable relay host name',
-    'we do not accept mail from hosts with dynamic ip or generic dns ptr-records', 'reverse dns validation failed',
-  ],
-  seq: [
-    ['domain ', ' mismatches client ip'], ['dns lookup failure: ', ' try again later'], ['reverse dns lookup for host ', ' failed permanently'],
-    ['server access ', ' forbidden by invalid rdns record of your mail server'], ['service permits ', ' unverifyable sending ips'],
-  ],
-};
+/** Something about the sender (envelope from, its domain, a mailing list's membership) was refused. */
+export const REJECTED: Concept = concept(
+  near(SENDER, alt(REFUSED, 'invalid', 'unknown', 'unroute?able', 'not verified', 'verif\\w* fail\\w*', 'is not valid', 'does not exist', 'must exist', 'not owned', 'is empty', 'required'), 30),
+  alt('null sender', 'empty envelope sender', 'empty (?:e-?mail )?address', 'bogus mail from', 'batv', 'backscatter', 'no third-party dsns', 'unsigned dsn', 'bounce(?:d)? ?(?:address|deny)'),
+  near(alt('not a member', 'non-?member', 'members[- ]only', 'not subscribed'), alt('list', 'group'), 60),
+  then(alt('permission', 'not allowed'), alt('to post'), 20),
+  'emetteur invalide',
+);
 
-export const AUTH_FAILURE: Phrases = {
-  any: [
-    '//spf.pobox.com', 'bad spf records for', 'dmarc policy', "doesn't meet the required authentication level", 'please inspect your spf settings',
-    'sender policy framework (spf) fail', 'sender policy framework violation', 'spf (sender policy framework) domain authentication fail',
-    'spf check: fail', "the 5322.from address doesn't meet the authentication requirements defined for the sender", 'does not pass dmarc verification',
-    'multiple authentication checks failed',
-  ],
-  seq: [[' is not allowed to send mail.', '_401'], ['is not allowed to send from <', " per it's spf record"]],
-};
+/** The sending host or network is refused: block lists, dynamic addresses, HELO checks, dropped connections. */
+export const BLOCKED: Concept = concept(
+  near(IP, alt(REFUSED, 'listed', 'on (?:our|a) block ?list', 'not allowed to (?:send|connect)', 'not accepting', 'suspicious', 'no access'), 40),
+  near(alt('unwanted', 'abuse', 'complaints'), IP, 60),
+  alt('\\brbl\\b', 'dnsbl', 'black ?list', 'block ?list', 'spamhaus', 'spamcop', 'barracuda', 'sorbs', 'abuseat', 'uceprotect', 'proofpoint'),
+  near(alt('dynamic', 'residential', 'dial-?up', 'zombie'), alt('ip', 'ips', 'address', 'hosts?')),
+  near(alt('helo', 'ehlo'), alt('rejected', 'invalid', 'bad', 'refused', 'denied')),
+  alt('refused to talk to me', 'go away', 'not accepting connections', 'connection (?:dropped|reset|refused)', 'access denied, please try again later', 'open proxy', 'is an open relay', 'blocked for abuse', 'confirm this mail server'),
+);
 
-export const SECURITY_ERROR: Phrases = {
-  any: [
-    'account not subscribed to ses', 'authentication credentials invalid', 'authentication failure', 'authentication required',
-    'authentication turned on in your email client', 'executable files are not allowed in compressed files', 'insecure mail relay',
-    'recipient address rejected: access denied', "sorry, you don't authenticate or the domain isn't in my list of allowed rcpthosts",
-    'unauthenticated senders not allowed', 'verification failure', 'you are not authorized to send mail, authentication is required',
-  ],
-  seq: [
-    ['authentication failed; server ', ' said: '], ['authentification invalide', '305'], ['authentification requise', '402'],
-    ['domain ', ' is a dead domain'], ['user ', ' is not authorized to perform ses:sendrawemail on resource'],
-  ],
-};
+/** The destination domain does not exist or has no route (X.1.2, X.4.4 when permanent). */
+export const HOST_UNKNOWN: Concept = concept(
+  then(DOMAIN, alt('not found', 'unknown', 'does not exist', "doesn't exist", 'no such', 'must exist', 'lookup failed permanently', 'non-existent', 'point to non-existent'), 40),
+  then(alt('unknown', 'no such', 'invalid', 'non-?existent'), DOMAIN, 10),
+  then(alt('domain'), alt('not reachable'), 10),
+  // A bare host name (not the domain of an address) said not to exist.
+  '(?<![@\\w.-])[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.[a-z]{2,} (?:does not exist|not found)',
+  alt('nxdomain', 'unroute?able', 'name or service not known', "couldn't find any host", 'all host address lookups failed'),
+  then(alt('domain', 'dominio', 'domaine'), alt('existiert nicht', "n'existe pas", 'no existe', 'inesistente'), 30),
+  cjk('域名(?:不存在|无效)', '找不到(?:该)?域名', 'ドメイン(?:が)?(?:存在しません|見つかりません)'),
+);
 
-export const SUSPEND: Phrases = {
-  any: [
-    ' is currently suspended', ' temporary locked', 'archived recipient', 'boite du destinataire archivee', 'email account that you tried to reach is disabled',
-    'has been suspended', 'inactive account', 'invalid/inactive user', 'is a deactivated mailbox', 'is unavailable: user is terminated',
-    'mailbox currently suspended', 'mailbox disabled', 'mailbox is frozen', 'mailbox unavailable or access denied', 'recipient rejected: temporarily inactive',
-    'recipient suspend the service', 'the email account that you tried to reach is inactive', 'this account has been disabled or discontinued',
-    'this account has been temporarily suspended', 'this address no longer accepts mail', 'this mailbox is disabled', 'user or domain is disabled',
-    'user suspended', 'vdelivermail: account is locked email bounced', 'user account disabled', '帐号已被冻结', '账号已被冻结', '已被冻结', '已停用',
-  ],
-};
+/** The network path failed: temporary DNS trouble, unreachable hosts, loops (X.4.x). */
+export const NETWORK_ERROR: Concept = concept(
+  alt('(?:mail|routing|forwarding) loop', 'looping', 'too many hops', 'hop count exceeded', 'loop (?:was )?(?:detected|found)', 'too many "?received"? headers'),
+  near(alt('dns', 'name server', 'nameserver', 'name service', 'mx lookup', 'host ?name lookup'), alt('fail', 'failed', 'failure', 'error', 'try again', 'malformed', 'timeout', 'could not be found'), 40),
+  alt('no route to host', 'unreachable', 'not reachable', 'could not connect', 'unable to resolve', 'network error'),
+);
 
-export const HAS_MOVED: Phrases = { any: [' has been replaced by ', 'destination mailbox has moved, no forwarding address'] };
+/** The message waited too long: retries ran out or delivery was delayed (X.4.7, delayed DSNs). */
+export const EXPIRED: Concept = concept(
+  near(alt('delivery', 'message', 'retry', 'queue', 'envelope'), alt('expired', 'timed? ?out', 'timeout exceeded', 'too long', 'lifetime', 'period')),
+  alt('giving up', 'gave up', 'has been delayed', 'have been failing for a long time', 'not (?:been )?delivered within', 'could not be delivered for', 'could not deliver for', 'multiple (?:retries|attempts)', 'numerous attempts', 'delivery attempts will continue'),
+  alt('connection timed out', 'did not respond', 'not responding', 'did not accept our requests to connect', 'not been collected'),
+  cjk('投递超时', '多次尝试', '连接超时', '配信期限'),
+);
 
-export const MESG_TOO_BIG: Phrases = {
-  any: [
-    'exceeded maximum inbound message size', 'exceeded the maximum incoming message size', 'line limit exceeded', 'max message size exceeded',
-    'message file too big', 'message length exceeds administrative limit', 'message size exceeds fixed limit', 'message size exceeds fixed maximum message size',
-    'message size exceeds maximum value', 'message too big', 'message too large for this ', 'size limit', 'taille limite du message atteinte', '邮件过大', '邮件大小超过',
-  ],
-};
+/** The receiving system failed on its side: configuration, internal errors, local loops (X.3.x, X.5.x on the server). */
+export const SYSTEM_ERROR: Concept = concept(
+  alt('system (?:error|config\\w*|problem|failure)', '(?:configuration|config) error', 'local (?:error|problem|configuration)', 'server configuration', 'internal (?:server )?error', 'misconfigured', 'loops back to myself', 'would create a mail loop', 'aliasing/forwarding loop', 'interrupted system call', 'write error', 'service (?:currently )?unavailable', 'timeout waiting for input', "can't create user output file"),
+);
 
-export const EXCEED_LIMIT: Phrases = { any: ['message header size exceeds limit', 'message too large'] };
+/** The content looked like spam (X.7.1 from a content filter). */
+export const SPAM_DETECTED: Concept = concept(
+  '\\bspam\\b', 'spam[- ](?:like|score|filter|content|points)', 'anti-?spam', 'unsolicited', 'bulk (?:e-?mail|mail|advertising)', 'junk mail', 'uribl', 'surbl', 'spamassassin', 'spamprofiler', 'content filter',
+  near(alt('message', 'mail', 'content', 'email'), alt('looks like', 'classified as', 'identified as', 'considered', 'detected as', 'scored'), 40) + '[^.;]{0,30}(?:spam|bulk|junk)',
+  alt('unacceptable content', 'mail content denied', 'content rejected', 'rejecting (?:banned|mail) content', 'recurrent pattern'),
+  cjk('垃圾邮件', '迷惑メール'),
+);
 
-export const NO_RELAYING: Phrases = {
-  any: [
-    'as a relay', 'email address is not verified.', 'insecure mail relay', 'is not permitted to relay through this server without authentication',
-    'mail server requires authentication when attempting to send to a non-local e-mail address', 'no relaying', 'not a gateway',
-    'not allowed to relay through this machine', 'not an open relay, so get lost', 'not local host', 'relay access denied', 'relay denied',
-    'relay not permitted', 'relaying denied', 'relaying mail to ', 'specified domain is not allowed', "that domain isn't in my list of allowed rcpthost",
-    'this system is not configured to relay mail', 'unable to relay ', "we don't handle mail for",
-  ],
-};
+/** A local or organisational policy refused the message. */
+export const POLICY_VIOLATION: Concept = concept(
+  near(alt('policy', 'policies'), alt('violation', 'reasons', 'denied', 'rejected', 'refused', 'not accepted', 'blocked', 'prohibit\\w*'), 30),
+  near('attachment', alt('not allowed', 'illegal', 'prohibited', 'forbidden', 'not accepted', 'banned', 'security')),
+  alt('organi[sz]ation(?:al)? (?:policy|settings)', 'closed mailing list', 'members-only list', 'mass mailer', 'protocol violation', 'security issue'),
+);
 
-export const NOT_ACCEPT: Phrases = {
-  any: [
-    'does not accept mail (nullmx)', 'host/domain does not accept mail', 'host does not accept mail', 'mail receiving disabled',
-    'name server: .: host not found', 'no mx record found for domain=', 'no route for current request', 'smtp protocol returned a permanent error',
-    'an mx or srv record indicated no smtp service',
-  ],
-};
+/** The sending host lacks valid reverse DNS (X.7.25). */
+export const REQUIRE_PTR: Concept = concept(
+  near(alt('ptr', 'reverse dns', 'rdns', 'reverse lookup', 'reverse (?:dns )?(?:record|entry)', 'forward dns'), alt('missing', 'required', 'fail', 'failed', 'no', 'not', 'lookup', 'mismatch', 'must', 'invalid', 'setup', 'fix')),
+  alt('cannot find your hostname', 'ip name lookup failed', 'cannot resolve your address', 'unresolvable relay host', 'mismatches client ip', 'unverifiable sending ip', 'unverifyable sending ip'),
+);
 
-export const TOO_MANY_CONN: Phrases = {
-  any: [
-    'all available ips are at maximum connection limit', 'connection rate limit exceeded', 'exceeds per-domain connection limit for',
-    'has exceeded the max emails per hour ', 'throttling failure: daily message quota exceeded', 'throttling failure: maximum sending rate exceeded',
-    'too many connections', 'too many concurrent smtp connections', 'too many errors from your ip', 'too many recipients',
-    'too many smtp sessions for this host', 'trop de connexions, ', 'we have already made numerous attempts to deliver this message',
-  ],
-};
+/** Sender authentication of the domain failed: SPF, DKIM, DMARC (X.7.20-X.7.26). */
+export const AUTH_FAILURE: Concept = concept(
+  '\\bspf\\b', '\\bdkim\\b', '\\bdmarc\\b', 'sender policy framework', 'domainkeys', 'domain authentication', 'authentication (?:checks|level|requirements)',
+);
 
-export const SPEEDING: Phrases = {
-  any: [
-    'mail sent from your ip address has been temporarily rate limited', 'please try again slower',
-    'receiving mail at a rate that prevents additional messages from being delivered',
-  ],
-};
+/** The client had to authenticate, or a security rule of the server failed (X.7.x). */
+export const SECURITY_ERROR: Concept = concept(
+  near(alt('authentication', 'authentification', 'authenticate', 'authenticated', 'credentials', 'auth'), alt('required', 'requise', 'fail', 'failed', 'failure', 'invalid', 'invalide', 'not', 'turn on', 'must')),
+  alt('insecure', 'unauthenticated', 'not authorized to (?:send|perform)', 'verification failure', 'executable files', 'dead domain'),
+);
 
-export const BAD_REPUTATION: Phrases = {
-  any: [
-    'a poor email reputation score', 'has been temporarily rate limited due to ip reputation', 'ip/domain reputation problems',
-    'likely suspicious due to the very low reputation', 'none/bad reputation', 'temporarily deferred due to unexpected volume or user complaints',
-    "the sending mta's poor reputation",
-  ],
-};
+/** The mailbox exists but is switched off (X.2.1). */
+export const SUSPEND: Concept = concept(
+  near(alt('account', 'mailbox', 'mail ?box', 'user', 'address', 'recipient', 'inbox', 'service'), GONE, 30),
+  alt('no longer accepts mail', 'temporarily inactive', 'temporary locked', 'user is terminated'),
+  cjk('已被冻结', '已冻结', '已停用', '已锁定', '[帐账][号户]已(?:被)?(?:冻结|停用|锁定)'),
+);
 
-export const CONTENT_ERROR: Phrases = {
-  any: [
-    'duplicate header', 'header size exceeds maximum permitted', 'improper use of 8-bit data in message header',
-    'message header size, or recipient list, exceeds policy limit', 'message mime complexity exceeds the policy maximum',
-    'routing loop detected -- too many received: headers', 'this message contain invalid mime headers',
-    'this message contain improperly-formatted binary content', 'this message contain text that uses unnecessary base64 encoding',
-    'too many "received" headers',
-  ],
-};
+/** The mailbox moved without forwarding (X.1.6). */
+export const HAS_MOVED: Concept = concept(alt('has moved', 'moved permanently', 'no forwarding address', 'has been replaced by', 'no longer on (?:this )?server'));
 
-export const NOT_COMPLIANT_RFC: Phrases = {
-  any: ['duplicate header', 'this message is not rfc 5322 compliant', 'https://support.google.com/mail/?p=rfcmessagenoncompliant'],
-  seq: [[' multiple ', ' header']],
-};
+/** The message is larger than the receiving system allows (X.3.4). */
+export const MESG_TOO_BIG: Concept = concept(
+  near(alt('message', 'mail', 'email', 'e-mail', 'attachment', 'data'), alt('too (?:big|large)', 'size exceeds', 'exceeds (?:the )?(?:maximum|fixed|allowed)', 'size limit', 'maximum (?:\\w+ )?(?:message )?size', 'line limit'), 30),
+  alt('size limit', 'message size', 'line limit', 'taille limite', 'zu gro(?:ß|ss)'), cjk('邮件(?:过大|太大)', '大小超过', 'サイズ'),
+);
 
-export const VIRUS_DETECTED: Phrases = {
-  any: [
-    'it has a potentially executable attachment', 'the message was rejected because it contains prohibited virus or spam content',
-    'this form of attachment has been used by recent viruses or other malware', 'virus detected', 'virus phishing/malicious_url detected',
-    'your message was infected with a virus', '病毒',
-  ],
-};
+/** A limit of this recipient (message size or header size) was exceeded (X.2.3). */
+export const EXCEED_LIMIT: Concept = concept(near('header', alt('size exceeds', 'too large', 'exceeds limit')));
 
-export const FAILED_STARTTLS: Phrases = { any: ['starttls is required to send mail', 'tls required but not supported'] };
+/** The server does not relay for the sender (X.7.1 relaying). */
+export const NO_RELAYING: Concept = concept(
+  near(alt('relay', 'relaying'), alt('denied', 'not permitted', 'not allowed', 'prohibited', 'refused', 'unable', 'not configured', 'as a', 'not an open', 'insecure', 'access', 'without authentication')),
+  alt('allowed rcpthosts', "we don't handle mail for", 'not local host', 'not a gateway'),
+);
 
-export const SYSTEM_FULL: Phrases = { any: ['mail system full', 'requested mail action aborted: exceeded storage allocation'] };
+/** The domain accepts no mail at all (RFC 7505 null MX, X.1.10, X.3.2). */
+export const NOT_ACCEPT: Concept = concept(
+  alt('null ?mx', 'does not accept (?:e-?)?mail', "doesn't receive email", 'not accepting (?:any )?(?:e-?)?mail', 'mail receiving disabled', 'no smtp service', 'no mx record'),
+);
 
-export const SUPPRESSED: Phrases = { any: ['address is on the suppression list', 'on the account-level suppression list'] };
+/** Too many connections, recipients or messages in a window (X.4.5, X.5.3, throttling). */
+export const TOO_MANY_CONN: Concept = concept(
+  alt('too many (?:connections|concurrent|sessions|recipients|messages|errors|invalid)'),
+  near(alt('connection', 'frequency', 'sending rate', 'message'), alt('limit(?:ed)?', 'exceeded', 'threshold'), 20),
+  alt('throttl\\w*', 'max(?:imum)? (?:emails|messages) per'),
+);
 
-export const MAILER_ERROR: Phrases = {
-  any: [' || exit ', 'procmail:', 'bin/procmail', 'bin/maidrop', 'command failed: ', 'command died with status ', 'command output:', 'mailer error', 'pipe to |/', 'x-unix; '],
-};
+/** The sender is sending too fast (rate limiting). */
+export const SPEEDING: Concept = concept(alt('rate limit(?:ed)?', 'too (?:fast|quickly)', 'slow(?:er)? down', 'try again slower', 'at a rate', 'per hour'));
 
-export const VACATION: Phrases = { any: ['i am away on vacation', 'i am away until', 'i am out of the office', 'i will be traveling for work on'] };
+/** The sending IP or domain has a poor reputation. */
+export const BAD_REPUTATION: Concept = concept('reputation');
+
+/** The message's form is broken: headers, MIME, encoding (X.6.x). */
+export const CONTENT_ERROR: Concept = concept(
+  near(alt('header', 'headers', 'mime', 'encoding', 'binary content', '8-bit', '8bit', 'base64', 'linefeed'), alt('invalid', 'malformed', 'duplicate', 'too many', 'exceeds', 'improper', 'unnecessary', 'complexity', 'stray', 'bare')),
+);
+
+/** The message does not follow RFC 5322. */
+export const NOT_COMPLIANT_RFC: Concept = concept(alt('rfc ?5322', 'rfc ?2822', 'not rfc compliant', 'rfcmessagenoncompliant'), then('multiple', 'header', 30));
+
+/** A virus or malware was found. */
+export const VIRUS_DETECTED: Concept = concept(alt('virus', 'malware', 'infected', 'trojan', 'executable attachment', 'potentially executable', 'phishing'), cjk('病毒'));
+
+/** TLS was required and could not be used. */
+export const FAILED_STARTTLS: Concept = concept(near(alt('starttls', 'tls', 'encryption', 'ssl'), alt('required', 'not supported', 'failed', 'must')));
+
+/** The receiving system itself is out of space (X.3.1). */
+export const SYSTEM_FULL: Concept = concept(alt('mail system full', 'system (?:is )?full', 'insufficient system (?:storage|resources)', 'disk full'));
+
+/** The sending service refused to send to an address on its suppression list. */
+export const SUPPRESSED: Concept = concept('suppression list', '\\bsuppressed\\b');
+
+/** A local delivery program (a pipe, procmail, maildrop) failed. */
+export const MAILER_ERROR: Concept = concept(alt('procmail', 'maildrop', 'command (?:died|failed)', 'pipe to \\|', 'x-unix', 'exit (?:code|status)', 'mailer error', '\\|\\| exit '));
+
+/** An out-of-office text ended up in a notice. */
+export const VACATION: Concept = concept(alt('away (?:on vacation|until)', 'out of (?:the )?office', 'on vacation', 'will be travel'));

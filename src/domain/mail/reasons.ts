@@ -3,8 +3,8 @@ import { BEFORE_DATA, type SmtpCommand } from './smtp-command.ts';
 import { findReplyCode, findStatusCode, reasonOfStatus } from './status-codes.ts';
 
 /**
- * Why a message bounced. The names follow the sisimai bounce taxonomy, which the corpus labels use;
- * only `userunknown`, `hostunknown`, `hasmoved` and a permanent `notaccept` say that the address
+ * Why a message bounced. The names are the reason labels of the evaluation corpus (labels.csv), so
+ * that verdicts can be compared with it; only `userunknown`, `hostunknown`, `hasmoved` and a permanent `notaccept` say that the address
  * itself is bad (a hard bounce). Everything else (a full mailbox, a block, a spam filter, a policy,
  * a timeout) is about this message or this sender, and the address may work later.
  */
@@ -81,24 +81,21 @@ export function isHardBounce(reason: BounceReason, statusAndText: string): boole
   return code.startsWith('5') || !(code.startsWith('4') || / temporar| persistent/i.test(statusAndText));
 }
 
-/** Whether the text contains any phrase of a group. `text` must be lower-case. */
-export function says(text: string, phrases: P.Phrases): boolean {
-  if (text === '') return false;
-  if (phrases.any.some((p) => text.includes(p))) return true;
-  return (phrases.seq ?? []).some((seq) => {
-    let at = 0;
-    for (const part of seq) {
-      const i = text.indexOf(part, at);
-      if (i < 0) return false;
-      at = i + part.length;
-    }
-    return true;
-  });
+/** Whether the text (lower-case) expresses a concept of reason-phrases.ts. */
+export function says(text: string, concept: P.Concept): boolean {
+  return text !== '' && concept.test(text);
+}
+
+/** The failure is stated as temporary: by the class of its code, else by words ("try again"). */
+function temporaryFailure(f: ReasonFacts, text: string): boolean {
+  const code = f.status !== '' && !f.status.endsWith('.0.0') ? f.status : f.replyCode || f.status;
+  if (code !== '') return code.startsWith('4');
+  return /try again|temporar/.test(text);
 }
 
 type Probe = (f: ReasonFacts, text: string, byStatus: BounceReason | '') => boolean;
 
-const rejectedSays = (text: string): boolean => !P.REJECTED_NOT.some((p) => text.includes(p)) && says(text, P.REJECTED);
+const rejectedSays = (text: string): boolean => says(text, P.REJECTED);
 
 const spamProbe: Probe = (f, text, byStatus) => {
   if (f.status === '') return false;
@@ -123,12 +120,15 @@ const FIRST_PASS: readonly [BounceReason, Probe][] = [
     'userunknown',
     (f, t, s) => {
       if (f.stated === 'userunknown') return true;
+      // A reply to MAIL FROM is about the sender's address, never the recipient's (RFC 5321 section 3.3).
+      if (f.command === 'MAIL') return false;
       if (s === 'userunknown') {
         // 5.1.1 with words about relaying, blocking, a full mailbox, a moved mailbox or the sender is about those.
         return !(says(t, P.NO_RELAYING) || says(t, P.BLOCKED) || says(t, P.MAILBOX_FULL) || says(t, P.HAS_MOVED) || rejectedSays(t) || says(t, P.NOT_ACCEPT));
       }
-      // Without a 5.1.x code, "user unknown" counts only when it answered RCPT TO (see smtp-command.ts).
-      return f.command === 'RCPT' && says(t, P.USER_UNKNOWN);
+      // Without a 5.1.x code, "user unknown" counts only when it answered RCPT TO (see smtp-command.ts),
+      // and never against a code that names another address status (5.1.2: the domain).
+      return f.command === 'RCPT' && s !== 'hostunknown' && says(t, P.USER_UNKNOWN);
     },
   ],
   [
@@ -148,7 +148,8 @@ const FIRST_PASS: readonly [BounceReason, Probe][] = [
     'rejected',
     (f, t, s) => {
       if (f.stated === 'rejected' || s === 'rejected') return true;
-      if (f.command === 'MAIL') return rejectedSays(t);
+      // Refused at MAIL FROM: the sender's address is what is unknown or bad.
+      if (f.command === 'MAIL') return rejectedSays(t) || /^5\.1\./.test(f.status) || says(t, P.USER_UNKNOWN) || says(t, P.HOST_UNKNOWN);
       if (f.command === 'DATA' && s !== 'userunknown') return rejectedSays(t);
       if (s === '' || s === 'onhold' || s === 'undefined' || s === 'securityerror' || s === 'systemerror') return rejectedSays(t);
       return false;
@@ -158,11 +159,14 @@ const FIRST_PASS: readonly [BounceReason, Probe][] = [
     'hostunknown',
     (f, t, s) => {
       if (f.stated === 'hostunknown') return true;
+      if (f.command === 'MAIL') return false;
       // A DNS failure while looking the domain up is not proof that the domain does not exist.
-      if (s === 'hostunknown') return !says(t, P.NETWORK_ERROR);
-      return says(t, P.HOST_UNKNOWN);
+      if (s === 'hostunknown') return !temporaryFailure(f, t);
+      return says(t, P.HOST_UNKNOWN) && !temporaryFailure(f, t);
     },
   ],
+  // "Domain not found" said as a temporary failure: the lookup failed this time.
+  ['networkerror', (f, t) => f.command !== 'MAIL' && says(t, P.HOST_UNKNOWN) && temporaryFailure(f, t)],
   ['spamdetected', spamProbe],
   ['speeding', (f, t) => f.stated === 'speeding' || says(t, P.SPEEDING)],
   ['toomanyconn', (f, t, s) => f.stated === 'toomanyconn' || s === 'toomanyconn' || says(t, P.TOO_MANY_CONN)],
@@ -170,7 +174,7 @@ const FIRST_PASS: readonly [BounceReason, Probe][] = [
 ];
 
 /** Second pass, when the first found nothing or only a vague reason: wording alone. */
-const SECOND_PASS: readonly [BounceReason, P.Phrases][] = [
+const SECOND_PASS: readonly [BounceReason, P.Concept][] = [
   ['mailboxfull', P.MAILBOX_FULL],
   ['authfailure', P.AUTH_FAILURE],
   ['badreputation', P.BAD_REPUTATION],
