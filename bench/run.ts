@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import type { BenchSection, SectionResult } from './lib/section.ts';
 import { formatTable } from './lib/table.ts';
 import { importSection } from './import/section.ts';
+import { qualifySection } from './qualify/section.ts';
 
-const SECTIONS: BenchSection[] = [importSection];
+const SECTIONS: BenchSection[] = [importSection, qualifySection];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
