@@ -7,7 +7,6 @@ import { commandIn } from './notices/commands.ts';
 import { exchangeNdrReason } from './notices/microsoft.ts';
 import { localDeliveryReason } from './local-delivery.ts';
 import { classifyReason, isHardBounce, TENTATIVE_REASONS, type BounceReason, type ReasonFacts } from './reasons.ts';
-import { hostsInText, remoteHostReason } from './remote-hosts.ts';
 import { findReplyCode, findStatusCode, preferStatus, pseudoStatus, saysTemporary } from './status-codes.ts';
 
 /**
@@ -179,23 +178,16 @@ function resolve(r: NoticeRecipient, notice: Notice): RecipientVerdict {
   const stated = r.stated || exchangeNdrReason(diagnostic);
   const diagnosticType = r.diagnosticType || (stated === 'mailererror' ? 'X-UNIX' : 'SMTP');
   const facts = { status, diagnostic, diagnosticType, command, action: r.action ?? '', replyCode, stated };
-  const reason = decideReason(facts, r, notice);
+  const reason = decideReason(facts, r);
   const hard = reason === 'delivered' || reason === 'feedback' || reason === 'vacation' ? false : isHardBounce(reason, `${status} ${diagnostic}`);
   const finalStatus = status !== '' ? status : pseudoStatus(reason, saysTemporary(`${replyCode} ${diagnostic}`));
   return { recipient: r.recipient, status: finalStatus, reason, hard, action: r.action ?? '', diagnostic };
 }
 
-/** A reason the notice format states wins; else a local delivery agent's words, a provider's documentation, the generic rules. */
-function decideReason(facts: ReasonFacts, r: NoticeRecipient, notice: Notice): BounceReason {
+/** A reason the notice format states wins; else a local delivery agent's words; else the status code and the server's words. */
+function decideReason(facts: ReasonFacts, r: NoticeRecipient): BounceReason {
   if (facts.stated !== '' && !TENTATIVE_REASONS.has(facts.stated)) return facts.stated;
   const lda = localDeliveryReason(`${facts.diagnostic} ${r.extra ?? ''}`, facts.command);
   if (lda !== '') return lda;
-  const hosts = {
-    recipientDomain: r.recipient.split('@')[1] ?? '',
-    remote: [r.remoteMta ?? '', ...hostsInText(`${facts.diagnostic} ${notice.text}`)].filter(Boolean),
-    local: [r.reportingMta ?? ''].filter(Boolean),
-  };
-  const byProvider = remoteHostReason(facts, hosts);
-  if (byProvider !== '' && byProvider !== 'onhold' && byProvider !== 'undefined') return byProvider;
   return classifyReason(facts);
 }

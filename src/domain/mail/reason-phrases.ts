@@ -44,9 +44,11 @@ const REFUSED = alt('rejected', 'refused', 'denied', 'not allowed', 'not accepte
 export const USER_UNKNOWN: Concept = concept(
   then(alt('no such', 'unknown', 'invalid', 'bad', 'non-?existent', 'illegal', 'unrecognized'), PERSON, 12),
   then(PERSON, MISSING, 30),
-  then(PERSON, alt("doesn't have an?", 'does not have an?', 'has no'), 20) + '[^.;]{0,30}account',
+  then(PERSON, alt("doesn't have an?", 'does not have an?', 'has no'), 20) + '[^;\\n]{0,30}account',
   then(alt('not listed in', 'not found in', 'no .{1,30} in'), alt('directory', 'address book', 'name & address book'), 40),
   'requested action not taken: mailbox unavailable',
+  // The server refuses access to the recipient address itself (recipient validation at RCPT TO).
+  then('recipient(?: address)? rejected', 'access denied', 5),
   alt('no mailbox', 'no one at this address', 'no account by that name', 'no valid recipients'),
   // German, French, Spanish, Italian, Portuguese.
   near(alt('benutzer', 'empfänger', 'adresse', 'postfach', 'konto'), alt('unbekannt', 'existiert nicht', 'nicht gefunden', 'ungültig')),

@@ -124,7 +124,7 @@ const FIRST_PASS: readonly [BounceReason, Probe][] = [
       if (f.command === 'MAIL') return false;
       if (s === 'userunknown') {
         // 5.1.1 with words about relaying, blocking, a full mailbox, a moved mailbox or the sender is about those.
-        return !(says(t, P.NO_RELAYING) || says(t, P.BLOCKED) || says(t, P.MAILBOX_FULL) || says(t, P.HAS_MOVED) || rejectedSays(t) || says(t, P.NOT_ACCEPT));
+        return !(says(t, P.NO_RELAYING) || says(t, P.BLOCKED) || says(t, P.MAILBOX_FULL) || says(t, P.HAS_MOVED) || rejectedSays(t) || says(t, P.NOT_ACCEPT) || says(t, P.TOO_MANY_CONN) || says(t, P.SPEEDING));
       }
       // Without a 5.1.x code, "user unknown" counts only when it answered RCPT TO (see smtp-command.ts),
       // and never against a code that names another address status (5.1.2: the domain).
@@ -155,6 +155,7 @@ const FIRST_PASS: readonly [BounceReason, Probe][] = [
       return false;
     },
   ],
+  ['notaccept', (f, t) => f.command !== 'MAIL' && says(t, P.NOT_ACCEPT)],
   [
     'hostunknown',
     (f, t, s) => {
@@ -222,7 +223,11 @@ export function classifyReason(f: ReasonFacts): BounceReason {
 function secondPass(f: ReasonFacts, text: string, byStatus: BounceReason | ''): BounceReason | '' {
   if (f.stated !== '' && f.stated !== 'undefined' && f.stated !== 'onhold') return f.stated;
   if (byStatus !== '' && !TENTATIVE_REASONS.has(byStatus) && f.diagnosticType.toUpperCase() === 'SMTP') return byStatus;
-  for (const [reason, phrases] of SECOND_PASS) if (says(text, phrases)) return reason;
+  for (const [reason, concept] of SECOND_PASS) {
+    // A domain said not to exist, before the network troubles the same words may come with.
+    if (reason === 'networkerror' && says(text, P.HOST_UNKNOWN) && f.command !== 'MAIL') return temporaryFailure(f, text) ? 'networkerror' : 'hostunknown';
+    if (says(text, concept)) return reason;
+  }
   if (byStatus !== '') return byStatus;
   if (/^[45]\.6\./.test(f.status)) return 'contenterror';
   if (/^[45]\.7\./.test(f.status)) return 'securityerror';
