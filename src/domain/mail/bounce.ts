@@ -50,7 +50,7 @@ export function readNotice(message: MailMessage): NoticeVerdict | null {
   // A report whose recipients name no address at all: the returned original says whom it was for.
   if (merged.length === 0 && dsn[0] && originalRecipient(notice) !== '') merged = [{ ...dsn[0], recipient: originalRecipient(notice) }];
   if (merged.length === 0) return null;
-  const recipients = merged.map((r) => resolve(r, notice));
+  const recipients = merged.map((r) => resolve(r));
   if (recipients.length === 0) return null;
   const delivered = recipients.every((r) => r.reason === 'delivered' || ['delivered', 'relayed', 'expanded'].includes(r.action));
   return { kind: delivered ? 'delivery_report' : 'bounce', recipients };
@@ -168,7 +168,7 @@ function mergeWithText(d: NoticeRecipient, index: number, fromText: NoticeRecipi
   };
 }
 
-function resolve(r: NoticeRecipient, notice: Notice): RecipientVerdict {
+function resolve(r: NoticeRecipient): RecipientVerdict {
   const diagnostic = squeeze(r.diagnostic.replace(/<html>[\s\S]*<\/html>/i, ' '));
   const inText = findStatusCode(diagnostic);
   const reply = findReplyCode(diagnostic, inText);
