@@ -1,53 +1,26 @@
+import * as P from './reason-phrases.ts';
 import type { BounceReason } from './reasons.ts';
 
 /**
- * Local delivery agents (the programs that write into the mailbox after SMTP accepted the message)
- * report their own errors, which end up in the diagnostic of the bounce: dovecot-lda, mail.local,
- * procmail, maildrop, vpopmail's vdelivermail and vmailmgr's vdeliver.
+ * Local delivery agents are the programs that write a message into the mailbox after SMTP accepted
+ * it (dovecot's LDA, mail.local, procmail, maildrop, vpopmail's vdelivermail, vmailmgr's vdeliver).
+ * Their errors end up in the bounce's diagnostic, prefixed with the program's name. When one of
+ * them speaks, its words are read with the same concepts as a server's reply; an agent that says
+ * none of them failed in itself (a pipe that crashed, a file it could not write).
  */
-const AGENTS: readonly { readonly marks: readonly string[]; readonly reasons: readonly [BounceReason, readonly string[]][] }[] = [
-  {
-    // dovecot/src/deliver/deliver.c: "Your message to <%t> was automatically rejected:%n%r"
-    marks: ['your message to <', '> was automatically rejected:'],
-    reasons: [
-      ['mailboxfull', ['not enough disk space', 'quota exceeded', 'quota exceeded (mailbox for user is full)']],
-      ['userunknown', ["mailbox doesn't exist: "]],
-    ],
-  },
-  {
-    marks: ['mail.local: '],
-    reasons: [
-      ['mailboxfull', ['disc quota exceeded', 'mailbox full or quota exceeded']],
-      ['systemerror', ['temporary file write error']],
-      ['userunknown', [': invalid mailbox path', ': unknown user:', ': user missing home directory', ': user unknown']],
-    ],
-  },
-  {
-    marks: ['procmail: ', '/procmail '],
-    reasons: [
-      ['mailboxfull', ['quota exceeded while writing', 'user over quota']],
-      ['systemerror', ['service unavailable']],
-      ['systemfull', ['no space left to finish writing']],
-    ],
-  },
-  { marks: ['maildrop: '], reasons: [['mailboxfull', ['maildir over quota.']], ['userunknown', ['cannot find system user', 'invalid user specified.']]] },
-  {
-    marks: ['vdelivermail: '],
-    reasons: [
-      ['filtered', ['user does not exist, but will deliver to ']],
-      ['mailboxfull', ['domain is over quota', 'user is over quota']],
-      ['suspend', ['account is locked email bounced']],
-      ['userunknown', ['sorry, no mailbox here by that name.']],
-    ],
-  },
-  {
-    marks: ['vdeliver: '],
-    reasons: [
-      ['mailboxfull', ['delivery failed due to system quota violation']],
-      ['userunknown', ['invalid or unknown base user or domain', 'invalid or unknown virtual user', 'user name does not refer to a virtual user']],
-    ],
-  },
+const AGENT = /(?<![\w-])(?:mail\.local|procmail|maildrop|vdelivermail|vdeliver|dovecot(?:-lda)?|deliver)\s*:|\/procmail\b|your message to <[^>]+> was automatically rejected:/;
+
+/** Concepts an agent's words can express, in the order they are checked. */
+const AGENT_REASONS: readonly [BounceReason, P.Concept][] = [
+  ['mailboxfull', P.MAILBOX_FULL],
+  ['systemfull', P.SYSTEM_FULL],
+  ['suspend', P.SUSPEND],
+  ['userunknown', P.USER_UNKNOWN],
+  ['systemerror', P.SYSTEM_ERROR],
 ];
+
+/** The agent could not do its own work (create, open or write a file): the agent failed, whatever else it says. */
+const AGENT_FAILED = /(?:couldn't|could not|can't|cannot|unable to|failed to) (?:create|open|write|lock|read)/;
 
 /**
  * The reason a local delivery agent's message gives, '' when the text is not one. Only for failures
@@ -56,9 +29,10 @@ const AGENTS: readonly { readonly marks: readonly string[]; readonly reasons: re
 export function localDeliveryReason(text: string, command: string): BounceReason | '' {
   if (text === '' || (command !== '' && command !== 'DATA')) return '';
   const lower = text.toLowerCase();
-  const agent = AGENTS.find((a) => a.marks.some((m) => lower.includes(m)));
-  if (!agent) return '';
-  for (const [reason, phrases] of agent.reasons) if (phrases.some((p) => lower.includes(p))) return reason;
-  // procmail: Couldn't create "/var/mail/..." and the like: the agent itself failed.
+  if (!AGENT.test(lower)) return '';
+  // What follows the agent's name is its own message.
+  const own = lower.slice(lower.search(AGENT));
+  if (AGENT_FAILED.test(own)) return 'mailererror';
+  for (const [reason, concept] of AGENT_REASONS) if (concept.test(own)) return reason;
   return 'mailererror';
 }
