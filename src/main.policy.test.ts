@@ -6,7 +6,7 @@ import { loadConfig } from './config/load.ts';
 import { createLogger } from './adapters/log.ts';
 import { ConfigError } from './domain/errors.ts';
 import { DEFAULT_SCORING_POLICY } from './domain/qualify/policy.ts';
-import { buildQualificationEngine, loadScoringPolicy } from './main.ts';
+import { buildQualificationEngine, loadScoringPolicy, startService } from './main.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-policy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,6 +41,13 @@ describe('the scoring policy in the composition root', () => {
     expect(build).toThrow(path);
     expect(build).toThrow(/thresholds\.nurture: must be below thresholds\.candidate/);
     expect(build).toThrow(/point BATON_SCORING_POLICY at another policy file/);
+  });
+
+  it('stops the service before it opens anything', async () => {
+    const path = join(dir, 'bad-service.yaml');
+    writeFileSync(path, 'version: x\n');
+    const config = loadConfig({ BATON_SCORING_POLICY: path, BATON_DATA_DIR: join(dir, 'never-created') });
+    await expect(startService(config, { logger: createLogger({ level: 'silent', logPii: false }) })).rejects.toThrow(/bant: missing/);
   });
 
   it('says so when the file is missing', () => {

@@ -133,6 +133,8 @@ export interface RunningService {
 
 /** Starts the long-running service: database, HTTP server, and (in later issues) workers. */
 export async function startService(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<RunningService> {
+  // A bad scoring policy stops the service at start, not at the first reply it qualifies.
+  loadScoringPolicy(config);
   const baton = await openBaton(config, options);
   const http = await buildHttpServer(baton, config);
   let url: string;
