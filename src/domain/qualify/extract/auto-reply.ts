@@ -13,7 +13,7 @@ const AUTOMATIC: readonly RegExp[] = [
 const AWAY: readonly RegExp[] = [
   /\bi(?:'m| am| will be| shall be)\s+(?:currently\s+|now\s+)?(?:out of (?:the )?office|away|on (?:annual |parental |maternity |paternity |sick |medical |extended |holiday |vacation |bereavement |study )?leave|on (?:vacation|holiday|sabbatical|pto|annual leave|a business trip|a trip|the road)|travell?ing|offline|at (?:a|an|the) [\w ]{0,30}(?:conference|summit|expo|event|trade show|offsite)|at [a-z]+ (?:annual|summit|expo|conference)|out sick|off work|not in the office|away from (?:my desk|the office|email)|walking|hiking|overseas|abroad)\b/,
   /\b(?:out of (?:the )?office|ooo|on (?:leave|vacation|holiday)|away)\s+(?:from|until|till|through|thru|between|on)\b/,
-  /\bno longer (?:with|at|working (?:at|for)|employed)\b|\bhas left the company\b|\b(?:i|he|she) (?:have|has) left [A-Z]?\w+|\bleft (?:the company|the organi[sz]ation)\b|\b(?:i(?:'m| am) )?off until\b|\booo until\b/,
+  /\bno longer (?:with|at|working (?:at|for)|employed)\b|\bhas left the company\b|\b(?:i|he|she) (?:have|has) left [A-Z]?\w+|\bleft (?:the company|the organi[sz]ation)\b|(?<!\bhold(?:ing)? |\bput(?:ting)? (?:it |this )?|\bholds? )\b(?:i(?:'m| am) )?off until\b|\booo until\b/,
   /休假|休年假|年假|产假|陪产假|病假|婚假|出差|不在办公室|不在公司|外出|放假|假期中|假期期间|休息中|离职|出国|考察|培训期间|会议期间|国庆|春节|中秋|五一|元旦/,
 ];
 
@@ -21,7 +21,7 @@ const RETURN_OR_LIMITED: readonly RegExp[] = [
   /\b(?:limited|no|intermittent|restricted) access to (?:e-?mail|my (?:e-?mail|inbox|mail))\b/,
   /\bwill (?:respond|reply|get back to you|return your (?:e-?mail|message)|answer|be back|read)\b[^.]{0,60}\b(?:return|back|when i|upon|after|as soon as)\b/,
   /\b(?:i(?:'ll| will) be back|returning|i return|will return|back in the office|back on|back at my desk|when i(?:'m| am) back|until (?:\w+ )?\d{1,2}(?:st|nd|rd|th)?\b|until (?:monday|tuesday|wednesday|thursday|friday|january|february|march|april|may|june|july|august|september|october|november|december)\b|during this time|in the meantime)\b/,
-  /\b(?:i(?:'ll| will)) (?:reply|respond|get back to you|answer)\b|\bnot checking (?:e-?mail|emails|messages)\b|\bback then\b|\b(?:i(?:'m| am) )?off until\b|\bout until\b|\booo until\b/,
+  /\b(?:i(?:'ll| will)) (?:reply|respond|get back to you|answer)\b|\bnot checking (?:e-?mail|emails|messages)\b|\bback then\b|(?<!\bhold(?:ing)? |\bput(?:ting)? (?:it |this )?|\bholds? )\b(?:i(?:'m| am) )?off until\b|\bout until\b|\booo until\b/,
   /\bfor (?:urgent|immediate|pressing)\b[^.]{0,40}\b(?:contact|reach|email|call|please)\b|\bif (?:this is|it is|your (?:matter|request) is) urgent\b|\bin my absence\b/,
   /\bthank(?:s| you) for your (?:e-?mail|message|note)\b/,
   /无法及时(?:查看|回复|处理)|查看不便|不便查看|回来后|返回后|回国后|恢复(?:正常)?办公|正常办公|届时.{0,8}回复|将(?:在|于).{0,12}(?:统一)?回复|统一回复|尽快回复您|如有急事|紧急事(?:务|宜|项)|请联系|期间(?:无法|不能|邮件)|\d{1,2}月\d{1,2}日?(?:返回|回来|上班)|急事请|有急事|回(?:到)?公司|回复(?:可能)?(?:不及时|会延迟|较慢)|不能及时回复/,
