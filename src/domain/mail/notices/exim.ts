@@ -1,5 +1,6 @@
 import { header } from '../message.ts';
 import { addressesIn, firstAddress, isAddress, squeeze, type NoticeReader, type NoticeRecipient } from '../notice.ts';
+import { MAILBOX_FULL } from '../reason-phrases.ts';
 import type { BounceReason } from '../reasons.ts';
 import { findReplyCode, findStatusCode, preferStatus, pseudoStatus } from '../status-codes.ts';
 import { commandIn } from './commands.ts';
@@ -18,18 +19,8 @@ import { commandIn } from './commands.ts';
 
 const INTRO = /This message was created automatically by (?:mail delivery software|the SMTP relay)|A message that you sent (?:could not be delivered|has not yet been delivered|was rejected by the local scanning code|contained one or more recipient addresses)|Message .{1,60} (?:has been frozen|was frozen on arrival)/i;
 
-/** Exim's own error texts (deliver.c, route.c, transports/*.c) and the reason each one means. */
-const EXIM_MESSAGES: readonly [BounceReason, RegExp][] = [
-  ['userunknown', /user not found/i],
-  ['hostunknown', /all host address lookups failed permanently|all relevant MX records point to non-existent hosts|Unrouteable address/i],
-  ['mailboxfull', /mailbox is full|error: quota exceed/i],
-  ['notaccept', /an MX or SRV record indicated no SMTP service|no host found for existing SMTP connection/i],
-  ['syntaxerror', /angle-brackets nested too deep|expected word or "<"|domain missing in source-routed address|malformed address:/i],
-  ['systemerror', /delivery to (?:file|pipe) forbidden|local delivery failed|LMTP error after /i],
-  ['contenterror', /Too many "Received" headers/i],
-];
-// retry.c, smtp.c and deliver.c wording for messages that waited too long.
-const DELAYED = /retry timeout exceeded|No action is required on your part|retry time not reached for any host after a long failure period|all hosts have been failing for a long time and were last tried|Delay reason: |has been frozen|was frozen on arrival by /i;
+/** Exim's delay warnings and retry give-ups: the message waited too long. */
+const DELAYED = /retry time(?:out)? |delay reason: |frozen|no action is required on your part|failing for a long time/i;
 
 export const readExim: NoticeReader = (notice) => {
   const text = notice.text;
@@ -83,11 +74,9 @@ export const readExim: NoticeReader = (notice) => {
     let stated: BounceReason | '' = '';
     if (command === 'EHLO' || command === 'HELO') stated = 'blocked';
     else if (command === 'MAIL') stated = 'onhold';
-    else {
-      for (const [reason, re] of EXIM_MESSAGES) if (re.test(diagnostic)) stated ||= reason;
-      if (stated === '' && DELAYED.test(diagnostic)) stated = 'expired';
-      if (stated === '' && /pipe to \|/.test(diagnostic)) stated = 'mailererror';
-    }
+    else if (MAILBOX_FULL.test(diagnostic.toLowerCase())) stated = 'mailboxfull';
+    else if (DELAYED.test(diagnostic)) stated = 'expired';
+    else if (/pipe to \|/.test(diagnostic)) stated = 'mailererror';
     // Exim labels a notice that states no status code by the reason its own wording gives; a 4xx
     // reply, a full mailbox or a retry timeout make that label temporary.
     const reply = findReplyCode(diagnostic);

@@ -26,20 +26,6 @@ const COMMANDS: readonly [SmtpCommand, RegExp][] = [
   ['DATA', / failed on DATA command| failed after I sent the message/],
 ];
 
-/** qmail's own error texts (qmail-local.c, qmail-remote.c, error_str.c, qmail-ldap) and their reasons. */
-const MESSAGES: readonly [BounceReason, RegExp][] = [
-  ['hostunknown', /Sorry, I couldn't find any host /],
-  ['mailboxfull', /disk quota exceeded/],
-  ['mesgtoobig', /Message size exceeds fixed maximum message size:/],
-  ['networkerror', /Sorry, I wasn't able to establish an SMTP connection|Sorry\. Although I'm listed as a best-preference MX or A for that host/],
-  ['notaccept', /Sorry, I couldn't find a mail exchanger or IP address/],
-  ['systemerror', /bad interpreter: No such file or directory|system error|Unable to|Automatic homedir creator crashed|Illegal value in LDAP attribute|LDAP attribute is not given but mandatory|Timeout while performing search on LDAP server|Too many results returned but needs to be unique|error while executing qmail-forward|error in automatic homedir creation|Temporary failure in LDAP lookup|Unable to contact LDAP server|Unable to login into LDAP server/],
-  ['systemfull', /Requested action not taken: mailbox unavailable \(not enough free space\)/],
-  ['exceedlimit', /The message exeeded the maximum size the user accepts/],
-  ['suspend', /Mailaddress is administrativ\w* disabled/],
-  ['userunknown', /no mailbox here by that name/],
-];
-
 export const readQmail: NoticeReader = (notice) => {
   const lines = notice.text.split('\n');
   const start = lines.findIndex((l) => INTRO.test(l));
@@ -64,16 +50,8 @@ export const readQmail: NoticeReader = (notice) => {
     let stated: BounceReason | '' = '';
     if (command === 'EHLO' || command === 'HELO') stated = 'blocked';
     else if (/ does not like recipient\./.test(diagnostic) && /this message has been in the queue too long\./.test(diagnostic)) stated = 'onhold';
-    else {
-      // "Remote host said:" carries the remote reply; qmail's own words are checked there first.
-      const said = f.lines.find((l) => l.startsWith('Remote host said:')) ?? '';
-      for (const text of [said, diagnostic]) {
-        stated = MESSAGES.find(([, re]) => re.test(text))?.[0] ?? '';
-        // Retried until the queue lifetime ran out: the message expired, whatever failed on the way.
-        if ((stated === '' || stated === 'networkerror') && /this message has been in the queue too long\./.test(text)) stated = 'expired';
-        if (stated !== '') break;
-      }
-    }
+    // qmail-send gave up when the message outlived the queue lifetime: it expired, whatever failed on the way.
+    else if (/this message has been in the queue too long\./.test(diagnostic)) stated = 'expired';
     return { recipient: f.recipient, diagnostic, command: command || commandIn(diagnostic), stated };
   });
 };
