@@ -1,17 +1,19 @@
-import { firstAddress, squeeze, type NoticeReader, type NoticeRecipient } from '../notice.ts';
+import { USER_UNKNOWN } from '../reason-phrases.ts';
 import type { BounceReason } from '../reasons.ts';
+import { firstAddress, squeeze, type NoticeReader, type NoticeRecipient } from '../notice.ts';
 
 /**
  * IBM/HCL Domino ("Your message ... was not delivered to: ... because: ...") and Lotus Notes
  * ("------- Failure Reasons --------") notices, in English and in Japanese.
  */
 
-const DOMINO_REASONS: readonly [BounceReason, RegExp][] = [
-  ['userunknown', /not listed in Domino Directory|not listed in public Name & Address Book|Domino ディレクトリには見つかりません|No such user/i],
-  ['filtered', /Cannot route mail to user/i],
-  ['systemerror', /Several matches found in Domino Directory/i],
-  ['networkerror', /Unable to find a route to the destination/i],
-];
+/**
+ * Domino writes these notices about its own directory lookups, not about a remote server's reply: a
+ * recipient it says it cannot find does not exist there, whatever stage of delivery it was.
+ */
+function ownLookup(diagnostic: string): BounceReason | '' {
+  return USER_UNKNOWN.test(diagnostic.toLowerCase()) ? 'userunknown' : '';
+}
 
 export const readDomino: NoticeReader = (notice) => {
   const lines = notice.text.split('\n');
@@ -21,8 +23,7 @@ export const readDomino: NoticeReader = (notice) => {
   const recipient = firstAddress(lines.slice(notDelivered + 1, because < 0 ? notDelivered + 4 : because).join(' '));
   if (recipient === '') return null;
   const diagnostic = squeeze(because < 0 ? '' : lines.slice(because + 1, because + 6).join(' '));
-  const stated = DOMINO_REASONS.find(([, re]) => re.test(diagnostic))?.[0] ?? '';
-  return [{ recipient, diagnostic, stated }];
+  return [{ recipient, diagnostic, stated: ownLookup(diagnostic) }];
 };
 
 export const readNotes: NoticeReader = (notice) => {
@@ -33,7 +34,6 @@ export const readNotes: NoticeReader = (notice) => {
   const addressAt = body.findIndex((l) => firstAddress(l) !== '');
   if (addressAt < 0) return null;
   const diagnostic = squeeze(body.slice(0, addressAt).join(' '));
-  const stated = DOMINO_REASONS.find(([, re]) => re.test(diagnostic))?.[0] ?? '';
-  const out: NoticeRecipient = { recipient: firstAddress(body[addressAt] ?? ''), diagnostic, stated };
+  const out: NoticeRecipient = { recipient: firstAddress(body[addressAt] ?? ''), diagnostic, stated: ownLookup(diagnostic) };
   return [out];
 };

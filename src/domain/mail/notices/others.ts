@@ -15,15 +15,6 @@ export const readDragonFly: NoticeReader = (notice) => {
   return [{ recipient: (m[1] ?? '').toLowerCase(), diagnostic, command: commandIn(diagnostic), stated }];
 };
 
-/** OpenSMTPD's own error texts (smtpd/mta.c, smtpd/queue.c) and their reasons. */
-const OPENSMTPD_MESSAGES: readonly [BounceReason, RegExp][] = [
-  ['expired', /Envelope expired/],
-  ['securityerror', /Could not retrieve credentials/],
-  ['hostunknown', /Invalid domain name|Domain does not exist/],
-  ['networkerror', /Address family mismatch on destination MXs|All routes to destination blocked|bad DNS lookup error code|Could not retrieve source address|Loop detected|Network error on destination MXs|No valid route to (?:remote MX|destination)|Temporary failure in MX lookup/],
-  ['notaccept', /Destination seem to reject all mails|No MX found for (?:domain|destination)/],
-];
-
 /** OpenSMTPD: "recipient@example.jp: 550 5.1.1 ..." lines under "the following list of recipients". */
 export const readOpenSmtpd: NoticeReader = (notice) => {
   const text = notice.text;
@@ -33,8 +24,7 @@ export const readOpenSmtpd: NoticeReader = (notice) => {
     const m = /^([^\s<>:]+@[^\s<>:]+):\s+(.*)$/.exec(line);
     if (!m || !isAddress(m[1] ?? '')) continue;
     const diagnostic = squeeze(m[2] ?? '');
-    const stated = OPENSMTPD_MESSAGES.find(([, re]) => re.test(diagnostic))?.[0] ?? '';
-    out.push({ recipient: (m[1] ?? '').toLowerCase(), diagnostic, stated, action: /delayed for more than|temporary failure/i.test(text) ? 'delayed' : '' });
+    out.push({ recipient: (m[1] ?? '').toLowerCase(), diagnostic, action: /delayed for more than|temporary failure/i.test(text) ? 'delayed' : '' });
   }
   return out.length > 0 ? out : null;
 };
