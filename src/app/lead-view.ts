@@ -1,8 +1,8 @@
-import type { LeadDetail } from '../../../app/leads.ts';
-import type { Lead, LeadSource, StageTransitionRecord } from '../../../domain/records.ts';
+import type { LeadDetail } from './leads.ts';
+import type { Lead, LeadSource, StageTransitionRecord } from '../domain/records.ts';
 
 /**
- * The API's JSON shapes. snake_case like the request body, dates as ISO strings, so a stored
+ * Baton's public JSON shapes of a lead (HTTP API and `baton leads show`). snake_case like the request body, dates as ISO strings, so a stored
  * idempotent answer replays exactly as it was first sent.
  */
 

@@ -50,16 +50,17 @@ describe('baton leads', () => {
   it('shows a lead by email as JSON, erases it, and then finds nothing', async () => {
     const shown = await baton('leads', 'show', 'Alan@Turing.example');
     expect(shown.code, shown.stderr).toBe(0);
-    const detail = JSON.parse(shown.stdout) as { lead: { email: string }; firstTouch: { source: string; campaign: string } };
-    expect(detail.lead.email).toBe('alan@turing.example');
-    expect(detail.firstTouch).toMatchObject({ source: 'expo-2026', campaign: 'booth' });
+    // The same JSON shape as GET /v1/leads/:id.
+    const detail = JSON.parse(shown.stdout) as { lead: { email: string; stage: string }; sources: { first: { source: string; campaign: string } } };
+    expect(detail.lead).toMatchObject({ email: 'alan@turing.example', stage: 'lead' });
+    expect(detail.sources.first).toMatchObject({ source: 'expo-2026', campaign: 'booth' });
 
     const erased = await baton('leads', 'erase', 'alan@turing.example', '--yes');
     expect(erased.code, erased.stderr).toBe(0);
     expect(erased.stdout).toMatch(/^Erased lead [0-9a-f-]{36} \(alan@turing\.example\)/);
 
     const gone = await baton('leads', 'show', 'alan@turing.example');
-    expect(gone.code).toBe(2);
+    expect(gone.code).toBe(1); // not a usage error: the command was right, the lead is gone
     expect(gone.stderr).toBe('baton: lead alan@turing.example was not found\n');
   });
 

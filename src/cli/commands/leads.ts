@@ -11,6 +11,7 @@ import { getLeadByEmail } from '../../adapters/db/store/leads.ts';
 import { importLeads, type ImportReport } from '../../app/import-leads.ts';
 import { parseColumnMap } from '../../app/import-leads/columns.ts';
 import { eraseLead, getLeadDetail } from '../../app/leads.ts';
+import { leadDetailView } from '../../app/lead-view.ts';
 import { BatonError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { isValidEmail, normalizeEmail } from '../../domain/lead.ts';
 import { EXIT, ExitCode } from '../main.ts';
@@ -178,7 +179,7 @@ async function showCommand(idOrEmail: string): Promise<void> {
       if (!lead) throw new NotFoundError('lead', normalizeEmail(idOrEmail));
       id = lead.id;
     }
-    print(JSON.stringify(await getLeadDetail(baton, id), null, 2));
+    print(JSON.stringify(leadDetailView(await getLeadDetail(baton, id)), null, 2));
   });
 }
 

@@ -8,7 +8,7 @@ import type { Caller } from '../auth.ts';
 import { allowOnly, errorResponse, HttpError } from '../errors.ts';
 import { idempotencyKeyOf, requestHash, runIdempotent, type StoredResponse } from '../idempotency.ts';
 import type { HttpMetrics } from '../metrics.ts';
-import { leadDetailView, leadView } from './lead-view.ts';
+import { leadDetailView, leadView } from '../../../app/lead-view.ts';
 
 export const LEAD_CHANNELS = ['web_form', 'webhook', 'chat', 'event', 'partner', 'referral'] as const;
 
