@@ -112,8 +112,17 @@ function load(file: string, prefix: string): Loaded {
   return { file, prefix, lines, cases };
 }
 
-const FILES: Loaded[] = [load('dev.jsonl', 'dev'), load('holdout.jsonl', 'ho')];
+const DEV = load('dev.jsonl', 'dev');
+const HOLDOUT = load('holdout.jsonl', 'ho');
+const TUNE = load('tune.jsonl', 'tune');
+const FILES: Loaded[] = [DEV, HOLDOUT, TUNE];
+/** Every case in every file: ids, the MQL rule and value labels are checked over all of them. */
 const ALL: EvalCase[] = FILES.flatMap((f) => f.cases);
+/** The original measurement sets, whose combined coverage minimums predate tune.jsonl. */
+const CORE: EvalCase[] = [...DEV.cases, ...HOLDOUT.cases];
+
+/** tune.jsonl marks its adversarial cases (traps for naive rules) with this prefix in `notes`. */
+const ADVERSARIAL_NOTE = /^Adversarial: /;
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
   const counts = new Map<string, number>();
@@ -164,7 +173,7 @@ describe('qualification eval datasets', () => {
     });
   }
 
-  it('keeps ids unique across both files', () => {
+  it('keeps ids unique across all files', () => {
     const dupes = [...countBy(ALL, (c) => c.id)].filter(([, n]) => n > 1).map(([id]) => id);
     expect(dupes).toEqual([]);
   });
@@ -174,23 +183,39 @@ describe('qualification eval datasets', () => {
     expect(wrong.map((c) => c.id)).toEqual([]);
   });
 
-  it('meets the minimum coverage', () => {
-    const dev = FILES[0]?.cases ?? [];
-    const holdout = FILES[1]?.cases ?? [];
-    expect(dev.length).toBeGreaterThanOrEqual(250);
-    expect(holdout.length).toBeGreaterThanOrEqual(190);
-    expect(ALL.length).toBeGreaterThanOrEqual(460);
-    expect(ALL.filter((c) => c.lang === 'zh').length).toBeGreaterThanOrEqual(180);
-    expect(ALL.filter((c) => c.channel === 'chat').length).toBeGreaterThanOrEqual(80);
-    const intents = countBy(ALL, (c) => c.expected.intent);
+  it('meets the minimum coverage (dev + holdout)', () => {
+    expect(DEV.cases.length).toBeGreaterThanOrEqual(250);
+    expect(HOLDOUT.cases.length).toBeGreaterThanOrEqual(190);
+    expect(CORE.length).toBeGreaterThanOrEqual(460);
+    expect(CORE.filter((c) => c.lang === 'zh').length).toBeGreaterThanOrEqual(180);
+    expect(CORE.filter((c) => c.channel === 'chat').length).toBeGreaterThanOrEqual(80);
+    const intents = countBy(CORE, (c) => c.expected.intent);
     for (const intent of INTENTS) expect(intents.get(intent) ?? 0, intent).toBeGreaterThanOrEqual(30);
     // Both outcomes and every BANT status must be well represented, or the metrics mean little.
-    expect(ALL.filter((c) => c.expected.mql).length).toBeGreaterThanOrEqual(60);
-    expect(ALL.filter((c) => !c.expected.mql).length).toBeGreaterThanOrEqual(60);
+    expect(CORE.filter((c) => c.expected.mql).length).toBeGreaterThanOrEqual(60);
+    expect(CORE.filter((c) => !c.expected.mql).length).toBeGreaterThanOrEqual(60);
     for (const criterion of ['budget', 'authority', 'need', 'timeline'] as const) {
       for (const status of ['met', 'not_met'] as const) {
-        const n = ALL.filter((c) => c.expected.bant[criterion].status === status).length;
+        const n = CORE.filter((c) => c.expected.bant[criterion].status === status).length;
         expect(n, `${criterion} ${status}`).toBeGreaterThanOrEqual(15);
+      }
+    }
+  });
+
+  it('meets the minimum coverage (tune)', () => {
+    const tune = TUNE.cases;
+    expect(tune.length).toBeGreaterThanOrEqual(300);
+    expect(tune.filter((c) => c.lang === 'zh').length).toBeGreaterThanOrEqual(120);
+    expect(tune.filter((c) => c.channel === 'chat').length).toBeGreaterThanOrEqual(80);
+    expect(tune.filter((c) => ADVERSARIAL_NOTE.test(c.notes ?? '')).length).toBeGreaterThanOrEqual(40);
+    const intents = countBy(tune, (c) => c.expected.intent);
+    for (const intent of INTENTS) expect(intents.get(intent) ?? 0, intent).toBeGreaterThanOrEqual(25);
+    expect(tune.filter((c) => c.expected.mql).length).toBeGreaterThanOrEqual(30);
+    expect(tune.filter((c) => !c.expected.mql).length).toBeGreaterThanOrEqual(30);
+    for (const criterion of ['budget', 'authority', 'need', 'timeline'] as const) {
+      for (const status of ['met', 'not_met'] as const) {
+        const n = tune.filter((c) => c.expected.bant[criterion].status === status).length;
+        expect(n, `${criterion} ${status}`).toBeGreaterThanOrEqual(5);
       }
     }
   });
