@@ -9,7 +9,7 @@ import { extractTimeline } from './extract/timeline.ts';
 import { findOptOut } from './extract/unsubscribe.ts';
 import { stripInjections } from './injection.ts';
 import { assembleQualification } from './assemble.ts';
-import { combineIntent } from './model/ensemble.ts';
+import { combineIntent, modelMayDecide } from './model/ensemble.ts';
 import { scoreIntent, type IntentWeights } from './model/intent-model.ts';
 import { SHIPPED_INTENT_WEIGHTS } from './model/load.ts';
 import { separateOwnWords } from './own-words.ts';
@@ -104,7 +104,7 @@ export function qualifyOffline(
     hasPositiveBant: [budget, need, timeline].some((c) => c.status === 'met'),
     hasCommitment: [budget, timeline].some((c) => c.status === 'met' && a.replySentences.some((s) => s.text === c.evidence)),
   });
-  const decision = intentModel ? combineIntent(ruleDecision, scoreIntent(intentModel, intentModelText(a.replySentences))) : ruleDecision;
+  const decision = intentModel && modelMayDecide(ruleDecision) ? combineIntent(ruleDecision, scoreIntent(intentModel, intentModelText(a.replySentences))) : ruleDecision;
   const intent = decision.intent;
 
   let bant: Bant;

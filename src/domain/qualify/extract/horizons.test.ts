@@ -71,3 +71,21 @@ describe('findHorizons resolves relative dates against the reply date', () => {
     expect(findHorizons(fold('we ran an evaluation this spring'), parseIsoDate('2026-07-08'))).toEqual([]);
   });
 });
+
+describe('findHorizons: the start, middle and end of periods, school holidays and the turn of the year', () => {
+  it.each([
+    ['2026-03-02', 'live by the start of next quarter', 30],
+    ['2026-03-02', 'decide by the beginning of next month', 30],
+    ['2026-03-02', 'sign by the middle of next quarter', 74],
+    ['2026-03-02', 'choose a vendor within the quarter', 29],
+    ['2026-03-02', 'go-live targeted for mid-year', 120],
+    ['2026-09-01', 'rollout around mid-year', 302],
+    ['2026-03-02', 'live by the end of the summer', 182],
+    ['2026-03-02', '暑假前上线', 120],
+    ['2026-03-02', '年中上线', 120],
+    ['2026-11-10', 'implement it in the new year', 82],
+    ['2026-11-10', 'done by the new year', 51],
+  ])('%s: %s', (date, text, expected) => {
+    expect(days(date, text)).toBe(expected);
+  });
+});

@@ -188,7 +188,7 @@ const RULES: readonly Rule[] = [
     },
   },
   {
-    re: /(春节|过年|年前|国庆节?|双十一|双11|618|元旦|五一|中秋)(前|之前|以前)?/g,
+    re: /(春节|过年|年前|国庆节?|双十一|双11|618|元旦|五一|中秋|暑假|寒假)(前|之前|以前)?/g,
     resolve: (m, ref) => {
       const y = ref.getUTCFullYear();
       const fixed = (m0: number, d: number): Date => (ymd(y, m0, d) < ref ? ymd(y + 1, m0, d) : ymd(y, m0, d));
@@ -198,6 +198,9 @@ const RULES: readonly Rule[] = [
       if (/双/.test(h)) return { date: fixed(10, 11), granularity: 'day' };
       if (h === '618') return { date: fixed(5, 18), granularity: 'day' };
       if (h === '元旦') return { date: fixed(0, 1), granularity: 'day' };
+      // School holidays: summer from July, winter from about January 20.
+      if (h === '暑假') return { date: m[2] ? fixed(5, 30) : fixed(7, 31), granularity: 'day' };
+      if (h === '寒假') return { date: m[2] ? fixed(0, 19) : fixed(1, 20), granularity: 'day' };
       if (h === '五一') return { date: fixed(4, 1), granularity: 'day' };
       return null;
     },
@@ -275,7 +278,8 @@ const RULES: readonly Rule[] = [
     re: /\b(?:(?:the\s+)?(end|close|start|beginning|middle|mid)\s+of\s+)?(?:the\s+)?(this|next|current|coming|following|the)\s+(week|month|quarter|fiscal year|financial year|calendar year|year|fy)\b/g,
     resolve: (m, ref) => {
       const which = m[2] ?? '';
-      if (which === 'the' && !m[1]) return null;
+      // "Within the quarter" and "during the month" mean the current one.
+      if (which === 'the' && !m[1] && !/\b(?:within|during|inside|before the end of|by the end of)\s+$/.test(m.input.slice(Math.max(0, (m.index ?? 0) - 20), m.index ?? 0))) return null;
       const next = /next|coming|following/.test(which);
       const unit = m[3] ?? '';
       const y = ref.getUTCFullYear();
@@ -283,15 +287,27 @@ const RULES: readonly Rule[] = [
       if (!m[1] && next && unit !== 'week' && unit !== 'month' && unit !== 'quarter' && /\bby\s+(?:the\s+)?$/.test(m.input.slice(Math.max(0, (m.index ?? 0) - 8), m.index ?? 0))) {
         return { date: ymd(ref.getUTCFullYear(), 11, 31), granularity: 'year' };
       }
+      // "The start of next quarter" ends where that period begins; "the middle of next month" halfway in.
+      const part = m[1] ?? '';
+      const startOf = /start|beginning/.test(part);
+      const midOf = /mid|middle/.test(part);
       if (unit === 'week') return { date: addDays(endOfWeek(ref), next ? 7 : 0), granularity: 'week' };
       if (unit === 'month') {
         const mm = ref.getUTCMonth() + (next ? 1 : 0);
-        return { date: endOfMonth(y + Math.floor(mm / 12), mm % 12), granularity: 'month' };
+        const yy = y + Math.floor(mm / 12);
+        if (startOf && next) return { date: ymd(yy, mm % 12, 1), granularity: 'month' };
+        if (midOf) return { date: ymd(yy, mm % 12, 15), granularity: 'month' };
+        return { date: endOfMonth(yy, mm % 12), granularity: 'month' };
       }
       if (unit === 'quarter') {
         const q = quarterOf(ref) + (next ? 1 : 0);
-        return { date: endOfQuarter(y + Math.floor(q / 4), q % 4), granularity: 'quarter' };
+        const yy = y + Math.floor(q / 4);
+        if (startOf && next) return { date: ymd(yy, (q % 4) * 3, 1), granularity: 'quarter' };
+        if (midOf) return { date: ymd(yy, (q % 4) * 3 + 1, 15), granularity: 'quarter' };
+        return { date: endOfQuarter(yy, q % 4), granularity: 'quarter' };
       }
+      if (startOf && next) return { date: ymd(y + 1, 0, 31), granularity: 'year' };
+      if (midOf) return { date: ymd(next ? y + 1 : y, 5, 30), granularity: 'year' };
       return { date: ymd(next ? y + 1 : y, 11, 31), granularity: 'year' };
     },
   },
@@ -336,7 +352,7 @@ const RULES: readonly Rule[] = [
     },
   },
   {
-    re: /\b(this|next|by|in|before|until|for|over|during|early|late|mid)\s*(?:the\s+)?(?:(early|late|mid)[- ]?)?(spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(20\d{2}))?\b/g,
+    re: /\b(this|next|by|in|before|until|for|over|during|early|late|mid|of)\s*(?:the\s+)?(?:(early|late|mid)[- ]?)?(spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(20\d{2}))?\b/g,
     resolve: (m, ref) => {
       const year = m[4] ? Number(m[4]) : null;
       const season = m[3] ?? '';
@@ -371,7 +387,19 @@ const RULES: readonly Rule[] = [
       if (/christmas|xmas/.test(h)) return { date: fixed(11, 25), granularity: 'day' };
       if (/thanksgiving/.test(h)) return { date: fixed(10, 26), granularity: 'day' };
       if (/black friday/.test(h)) return { date: fixed(10, 27), granularity: 'day' };
+      // "In the new year" is January; "by the new year" is the turn of the year.
+      if (h === 'new year' && /\b(?:in|after|early in|into|from)\s+(?:the\s+)?$/.test(m.input.slice(Math.max(0, (m.index ?? 0) - 16), m.index ?? 0))) {
+        return { date: ref.getUTCMonth() === 0 ? ymd(y, 0, 31) : ymd(y + 1, 0, 31), granularity: 'month' };
+      }
       return { date: fixed(11, 31), granularity: 'day' };
+    },
+  },
+  {
+    // Mid-year: June 30, or next year's when this one has passed.
+    re: /\b(?:mid-?year|the middle of (?:the |this )?year|midway through the year)\b/g,
+    resolve: (_m, ref) => {
+      const y = ref.getUTCFullYear();
+      return { date: ymd(ymd(y, 5, 30) < ref ? y + 1 : y, 5, 30), granularity: 'half' };
     },
   },
   { re: /\b(?:this week|today|tonight|tomorrow|end of (?:the )?day|eod)\b/g, resolve: (m, ref) => ({ date: /tomorrow/.test(m[0]) ? addDays(ref, 1) : /week/.test(m[0]) ? endOfWeek(ref) : ref, granularity: 'day' }) },

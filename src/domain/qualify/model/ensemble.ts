@@ -20,6 +20,11 @@ export const DEFAULT_ENSEMBLE: EnsemblePolicy = {
 /** Intents that only the rules decide (machine notices and explicit opt-outs are matched exactly). */
 const RULE_ONLY = new Set(['bounce', 'out_of_office', 'unsubscribe']);
 
+/** Whether the model could change this decision at all; when not, scoring it is skipped. */
+export function modelMayDecide(rule: IntentDecision, policy: EnsemblePolicy = DEFAULT_ENSEMBLE): boolean {
+  return !RULE_ONLY.has(rule.intent) && (rule.confidence < policy.trustedConfidence || policy.overridable[rule.rule] !== undefined);
+}
+
 /**
  * Combine the phrase rules with the learned model. The rules decide when a family fired with some
  * confidence; where only a fallback decided (nothing matched, the reply fell to `question` or to a
