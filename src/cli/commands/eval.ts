@@ -8,7 +8,6 @@ import type { Metrics } from '../../app/eval/metrics.ts';
 import { formatPredictionLine } from '../../app/eval/prediction.ts';
 import { renderReport } from '../../app/eval/report.ts';
 import { ValidationError } from '../../domain/errors.ts';
-import { OfflineEngine } from '../../domain/qualify/engine.offline.ts';
 import type { QualificationEngine } from '../../domain/qualify/types.ts';
 
 interface EvalOptions {
@@ -23,19 +22,21 @@ interface EvalOptions {
 
 const ENGINES = ['offline', 'openai', 'hybrid'] as const;
 
-/** The engine to evaluate; model engines come from the composition root and its validated configuration. */
+/**
+ * The engine to evaluate, built by the composition root from the validated configuration, so the
+ * scoring policy (BATON_SCORING_POLICY) and model settings in force are the ones measured.
+ */
 export async function buildEngine(name: string): Promise<QualificationEngine> {
-  if (name === 'offline') return new OfflineEngine();
-  if (name !== 'openai' && name !== 'hybrid') {
+  if (name !== 'offline' && name !== 'openai' && name !== 'hybrid') {
     throw new ValidationError(`unknown engine "${name}"; choose one of: ${ENGINES.join(', ')}`, { engine: name });
   }
-  // Loaded only for model engines: the composition root pulls in the database and HTTP adapters.
   const [{ buildQualificationEngine }, { loadConfig }, { createLogger }] = await Promise.all([
     import('../../main.ts'),
     import('../../config/load.ts'),
     import('../../adapters/log.ts'),
   ]);
-  const config = loadConfig();
+  // The engine asked for on the command line, whatever BATON_ENGINE says.
+  const config = loadConfig(undefined, { BATON_ENGINE: 'offline' });
   // Logs go to stderr so `--json` keeps stdout to the one metrics object.
   const logger = createLogger({ level: config.LOG_LEVEL, logPii: config.BATON_LOG_PII, destination: 2 });
   return buildQualificationEngine(config, { logger, engine: name });
