@@ -1,4 +1,5 @@
 import { header, parseHeaderBlock, type MailHeader, type MailMessage } from './message.ts';
+import { USER_UNKNOWN } from './reason-phrases.ts';
 import type { BounceReason } from './reasons.ts';
 import type { SmtpCommand } from './smtp-command.ts';
 
@@ -132,6 +133,15 @@ export function isAddress(value: string): boolean {
 /** Collapse whitespace of a diagnostic, as MTAs wrap long server replies over several lines. */
 export function squeeze(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * For notices a receiving system writes about its own directory lookup (Domino, Exchange's
+ * categorizer, Google's "Address not found"), not about a remote server's reply: a recipient it says
+ * it cannot find does not exist there, whatever stage of delivery it was.
+ */
+export function ownLookup(diagnostic: string): BounceReason | '' {
+  return USER_UNKNOWN.test(diagnostic.toLowerCase()) ? 'userunknown' : '';
 }
 
 /** The original message's recipient, the fallback when a notice does not name the failed address. */

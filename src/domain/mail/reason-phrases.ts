@@ -148,7 +148,8 @@ export const POLICY_VIOLATION: Concept = concept(
 /** The sending host lacks valid reverse DNS (X.7.25). */
 export const REQUIRE_PTR: Concept = concept(
   near(alt('ptr', 'reverse dns', 'rdns', 'reverse lookup', 'reverse (?:dns )?(?:record|entry)', 'forward dns'), alt('missing', 'required', 'fail', 'failed', 'no', 'not', 'lookup', 'mismatch', 'must', 'invalid', 'setup', 'fix')),
-  alt('cannot find your hostname', 'ip name lookup failed', 'cannot resolve your address', 'unresolvable relay host', 'mismatches client ip', 'unverifiable sending ip', 'unverifyable sending ip'),
+  alt('cannot find your hostname', 'ip name lookup failed', 'cannot resolve your address', 'unresolvable relay host', 'mismatches client ip'),
+  near('sending ips?', 'unverif\\w*', 10),
 );
 
 /** Sender authentication of the domain failed: SPF, DKIM, DMARC (X.7.20-X.7.26). */
@@ -217,7 +218,7 @@ export const NOT_COMPLIANT_RFC: Concept = concept(alt('rfc ?5322', 'rfc ?2822', 
 export const VIRUS_DETECTED: Concept = concept(alt('virus', 'malware', 'infected', 'trojan', 'executable attachment', 'potentially executable', 'phishing'), cjk('病毒'));
 
 /** TLS was required and could not be used. */
-export const FAILED_STARTTLS: Concept = concept(near(alt('starttls', 'tls', 'encryption', 'ssl'), alt('required', 'not supported', 'failed', 'must')));
+export const FAILED_STARTTLS: Concept = concept(near(alt('starttls', 'tls', 'encryption', 'ssl'), alt('required', 'not supported', 'does not support', 'failed', 'must')));
 
 /** The receiving system itself is out of space (X.3.1). */
 export const SYSTEM_FULL: Concept = concept(alt('mail system full', 'system (?:is )?full', 'insufficient system (?:storage|resources)', 'disk full'));

@@ -1,8 +1,6 @@
 import { header } from '../message.ts';
 import { addressesIn, firstAddress, isAddress, originalRecipient, squeeze, type NoticeReader, type NoticeRecipient } from '../notice.ts';
 import type { BounceReason } from '../reasons.ts';
-import type { SmtpCommand } from '../smtp-command.ts';
-import { findStatusCode, reasonOfStatus } from '../status-codes.ts';
 
 /**
  * Gmail's plain-text notices (mailer-daemon@googlemail.com, "Delivery Status Notification"):
@@ -17,24 +15,6 @@ import { findStatusCode, reasonOfStatus } from '../status-codes.ts';
  *
  * and Google Groups' refusal to post, which names the group only in X-Failed-Recipients.
  */
-
-/** Gmail's "(state N)" suffix tells the SMTP stage at which the remote server refused. */
-const STATES: Readonly<Record<string, [SmtpCommand, BounceReason]>> = {
-  '6': ['MAIL', 'failedstarttls'],
-  '8': ['AUTH', 'systemerror'],
-  '9': ['AUTH', 'failedstarttls'],
-  '12': ['AUTH', 'norelaying'],
-  '13': ['EHLO', 'blocked'],
-  '14': ['RCPT', 'userunknown'],
-  '15': ['DATA', 'filtered'],
-  '17': ['DATA', 'filtered'],
-  '18': ['DATA', 'filtered'],
-};
-
-const MESSAGES: readonly [BounceReason, RegExp][] = [
-  ['expired', /DNS Error: Could not contact DNS servers|Delivery to the following recipient has been delayed|The recipient server did not accept our requests to connect/],
-  ['hostunknown', /DNS Error: Domain name not found|DNS Error: DNS server returned answer with no data/],
-];
 
 function fromGoogle(fromHeader: string, subject: string): boolean {
   return /mailer-daemon@googlemail\.com|mailer-daemon@google\.com/i.test(fromHeader) && /Delivery Status Notification/i.test(subject);
@@ -61,13 +41,7 @@ export const readGmail: NoticeReader = (notice) => {
   if (found.length === 0) return null;
   return found.map((f): NoticeRecipient => {
     const diagnostic = squeeze([...heading, ...f.lines].join(' '));
-    const state = /\(state (\d+)\)/.exec(diagnostic)?.[1] ?? '';
-    const known = STATES[state];
-    let stated: BounceReason | '' = known?.[1] ?? MESSAGES.find(([, re]) => re.test(diagnostic))?.[0] ?? '';
-    // A precise status code in the remote reply names the reason better than the state does.
-    const code = findStatusCode(diagnostic);
-    if (stated !== '' && code !== '' && !code.includes('.0')) stated = reasonOfStatus(code) || stated;
-    return { recipient: f.recipient, diagnostic, command: known?.[0] ?? '', stated };
+    return { recipient: f.recipient, diagnostic };
   });
 };
 
@@ -96,6 +70,7 @@ export const readGoogleWorkspace: NoticeReader = (notice) => {
   const recipient = originalRecipient(notice) || firstAddress(lines.slice(start).join(' '));
   if (recipient === '') return null;
   const diagnostic = squeeze(lines.slice(start).filter((l) => !/^Content-Type:/i.test(l)).join(' '));
-  const stated: BounceReason | '' = /because the address couldn't be found\. Check for typos or unnecessary spaces and try again\./.test(diagnostic) ? 'userunknown' : '';
+  // Google's fixed sentence when the recipient's server had no such mailbox (its DNS failures say "domain").
+  const stated: BounceReason | '' = /because the address couldn't be found/i.test(diagnostic) ? 'userunknown' : '';
   return [{ recipient, diagnostic, stated }];
 };

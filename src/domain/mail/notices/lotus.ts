@@ -1,19 +1,9 @@
-import { USER_UNKNOWN } from '../reason-phrases.ts';
-import type { BounceReason } from '../reasons.ts';
-import { firstAddress, squeeze, type NoticeReader, type NoticeRecipient } from '../notice.ts';
+import { firstAddress, ownLookup, squeeze, type NoticeReader, type NoticeRecipient } from '../notice.ts';
 
 /**
  * IBM/HCL Domino ("Your message ... was not delivered to: ... because: ...") and Lotus Notes
  * ("------- Failure Reasons --------") notices, in English and in Japanese.
  */
-
-/**
- * Domino writes these notices about its own directory lookups, not about a remote server's reply: a
- * recipient it says it cannot find does not exist there, whatever stage of delivery it was.
- */
-function ownLookup(diagnostic: string): BounceReason | '' {
-  return USER_UNKNOWN.test(diagnostic.toLowerCase()) ? 'userunknown' : '';
-}
 
 export const readDomino: NoticeReader = (notice) => {
   const lines = notice.text.split('\n');

@@ -1,4 +1,4 @@
-import { firstAddress, isAddress, squeeze, type NoticeReader, type NoticeRecipient } from '../notice.ts';
+import { firstAddress, isAddress, ownLookup, squeeze, type NoticeReader, type NoticeRecipient } from '../notice.ts';
 import type { BounceReason } from '../reasons.ts';
 
 /**
@@ -6,21 +6,6 @@ import type { BounceReason } from '../reasons.ts';
  * MSEXCH:IMS status codes, and Exchange Online / Office 365 notices sent without an RFC 3464 part
  * ("Delivery has failed to these recipients or groups" ... "Remote Server returned '550 5.1.10 ...'").
  */
-
-/** MSEXCH:IMS codes of Exchange 2000/2003 NDRs ("MSEXCH:IMS:... (000C05A6) Unknown Recipient") and their meaning. */
-const IMS_CODES: Readonly<Record<string, BounceReason>> = {
-  '000C05A6': 'userunknown', // Unknown Recipient
-  '000C0595': 'filtered', // Ambiguous Recipient
-  '00010256': 'systemerror', // Too many recipients
-  '000D06B5': 'systemerror', // No proxy for recipient
-  '00120270': 'networkerror', // Too many hops
-  '00050311': 'contenterror', // Conversion to Internet format failed
-  '000502CC': 'contenterror',
-  '000B0981': 'securityerror', // 502 Server does not support AUTH
-  '000B099C': 'onhold', // Host unknown, message too big, ...: the remote MTA's words decide
-  '000B09AA': 'onhold',
-  '000B09B6': 'onhold',
-};
 
 export const readExchange2003: NoticeReader = (notice) => {
   const lines = notice.text.split('\n');
@@ -41,9 +26,7 @@ export const readExchange2003: NoticeReader = (notice) => {
   if (found.length === 0) return null;
   return found.map((f): NoticeRecipient => {
     const diagnostic = squeeze(f.lines.join(' '));
-    const code = /MSEXCH:[^()]*\(([0-9A-F]{8})\)/i.exec(diagnostic)?.[1]?.toUpperCase() ?? '';
-    const stated = IMS_CODES[code] ?? '';
-    return { recipient: f.recipient, diagnostic, stated };
+    return { recipient: f.recipient, diagnostic, stated: ownLookup(diagnostic) };
   });
 };
 
