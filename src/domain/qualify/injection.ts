@@ -9,6 +9,8 @@ const TRIGGERS: readonly RegExp[] = [
   /\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules?|prompts?|directions?|guidelines?|guardrails?|policy|policies|scoring|system)\b/,
   /\b(?:note|message|instructions?|memo|attention|p\.?s\.?)\s*(?:to|for)\s*(?:any|the|all)?\s*(?:ai|a\.i\.|assistants?|llms?|models?|bots?|gpt|chatgpt|classifiers?|systems?|automated|agents?|crm)\b/,
   /\bif you(?:'re| are)\s+(?:an?\s+)?(?:ai|bot|assistant|language model|llm|automated|machine)\b/,
+  // "To any AI summarising this thread: ..." addresses a machine reader, whatever verb follows.
+  /\bto (?:any|the|all|every|whichever) (?:ai|a\.i\.|bots?|assistants?|llms?|models?|automated (?:system|tool|reader)s?|language models?)\b[^.]{0,40}(?:reading|summari[sz]ing|processing|parsing|scoring|triaging|reviewing|handling)?/,
   /\b(?:ai|llm|language model|assistant|chatbot|gpt|classifier|model)s?\b[^.]{0,60}\b(?:classify|mark|label|set|record|score|tag|treat|flag|rate|qualify)\b[^.]{0,30}\b(?:this|me|sender|lead|email|message|reply)\b/,
   /\byou are now\b|\bsystem prompt\b|\bsystem (?:instruction|override|message)\b|\bdeveloper mode\b|\bjailbreak\b|\bnew instructions?\s*:/,
   /\b(?:intent|mql|sql|lead_status|bant|qualified)\s*[=:]\s*(?:true|false|met|yes|interested|qualified|hot)\b/,

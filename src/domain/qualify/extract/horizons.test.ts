@@ -85,6 +85,7 @@ describe('findHorizons: the start, middle and end of periods, school holidays an
     ['2026-03-02', '年中上线', 120],
     ['2026-11-10', 'implement it in the new year', 82],
     ['2026-11-10', 'done by the new year', 51],
+    ['2026-11-10', '2028年底才到期', 782],
   ])('%s: %s', (date, text, expected) => {
     expect(days(date, text)).toBe(expected);
   });

@@ -149,7 +149,8 @@ const RULES: readonly Rule[] = [
     },
   },
   {
-    re: /(今年|明年|后年|(20\d{2})年)?(?:的)?(上半年|下半年|年中|年底|年末|年初|年内|内)(前|之前|以前)?/g,
+    re: /(今年|明年|后年|(20\d{2})年?)?(?:的)?(上半年|下半年|年中|年底|年末|年初|年内|内)(前|之前|以前)?/g,
+    // "2028年底" writes 年 once: the year may end right before 年底.
     resolve: (m, ref) => {
       if (m[3] === '内' && !m[1]) return null;
       const named = yearFromWord(m[1], m[2], ref);

@@ -8,18 +8,22 @@ export const TIMELINE_MAX_DAYS = 180;
 
 // Words that make a time expression a purchase or go-live horizon; strong ones survive a nearby "call".
 const STRONG =
-  /\b(?:live|go[- ]live|launch\w*|roll(?:ing|ed)?[- ]?out|roll (?:it|this|them|that) out|deploy\w*|implement\w*|install\w*|purchas\w*|buy\w*|procure\w*|sign(?:ed|ing)? (?:a |the )?(?:contract|deal|po)|decid\w*|decision|select\w*|choos\w*|onboard\w*|migrat\w*|switch\w*|replac\w*|cut ?over|in place|up and running|operational|rfp|tender|move into|moving into|go with a vendor|pick a vendor|move on (?:this|it))\b|上线|采购|购买|买|部署|落地|选型|签约|签合同|实施|投入使用|切换|替换|招标|投产|立项|用上|用起来|跑起来|装上|装好|安装|建好|建成/;
-const GO_LIVE = /\b(?:live|go[- ]live|up and running|in place|operational|rolled out|deployed|installed)\b|上线|用起来|跑起来|投入使用|部署完|落地/;
+  /\b(?:live|go[- ]live|launch\w*|roll(?:ing|ed)?[- ]?out|roll (?:it|this|them|that) out|deploy\w*|implement\w*|install\w*|purchas\w*|buy\w*|procure\w*|sign(?:ed|ing)? (?:a |the )?(?:contract|deal|po)|decid\w*|decision|select\w*|choos\w*|onboard\w*|migrat\w*|switch\w*|replac\w*|cut ?over|in place|up and running|operational|rfp|tender|award\w*|move into|moving into|go with a vendor|pick a vendor|move on (?:this|it))\b|上线|选定|确定供应商|定供应商|选好|(?:想|要|准备|打算|计划|考虑|会|就)上(?![面次周个午班门来去级线海])|采购|购买|买|部署|落地|选型|签约|签合同|实施|投入使用|切换|替换|招标|投产|立项|用上|用起来|跑起来|装上|装好|安装|建好|建成/;
+const GO_LIVE = /\b(?:live|go[- ]live|up and running|in place|operational|rolled out|deployed|installed)\b|上线|用起来|跑起来|投入使用|部署完|落地|(?:完成|做完|搞定)(?:安装|部署|实施|交付|验收)|装好|建成|交付/;
 const WEAK =
-  /\b(?:running|picking|ready|deadline|target\w*|aim\w*|need\w*|must|has to|have to|have (?:it|them|something|robots|a|the|this|everything)|get (?:it|this|something|them) (?:in|done|set|live|running)|using|automat\w*|opening|open(?:s)? (?:in|on)|pilot\w*|trial|evaluat\w*|shortlist\w*|start\w*|kick[- ]?off|begin|plan(?:ning|s)? to|looking to|hoping to|want\w*|would like|'d like|expect\w*|intend\w*|thinking|timeline|timeframe|time frame|budget cycle|fiscal year|purchased|project|initiative|before (?:our|the) \w+|deadline|due|audit|go-?live|locked (?:in|into)|under contract|contract (?:runs|ends|expires|is up|renews)|committed (?:through|until)|renewal|plan|roadmap|summit|conference|event|trade show|expo|peak|season|opening|launch|reopen\w*|inspection|certification|deadline)\b|到期|合同|搬|搬家|搬迁|入驻|开张|峰会|展会|大会|活动|大促|旺季|开业|开学|审计|检查|验收|投产|换系统|启动|定下来|决定|引入|导入|推行|完成|搞定|开始|需要|希望|计划|打算|争取|目标|要求|必须|之前要|前要|换掉|换成|评估|试点|试用|到位/;
+  /\b(?:complet\w*|finish\w*|done|wrapped up|planned|scheduled|running|picking|ready|deadline|target\w*|aim\w*|need\w*|must|has to|have to|have (?:it|them|something|robots|a|the|this|everything)|get (?:it|this|something|them) (?:in|done|set|live|running)|using|automat\w*|opening|open(?:s)? (?:in|on)|pilot\w*|trial|evaluat\w*|shortlist\w*|start\w*|kick[- ]?off|begin|plan(?:ning|s)? to|looking to|hoping to|want\w*|would like|'d like|expect\w*|intend\w*|thinking|timeline|timeframe|time frame|budget cycle|fiscal year|purchased|project|initiative|before (?:our|the) \w+|deadline|due|audit|go-?live|locked (?:in|into)|under contract|contract (?:runs|ends|expires|is up|renews)|committed (?:through|until)|renewal|plan|roadmap|summit|conference|event|trade show|expo|peak|season|opening|launch|reopen\w*|inspection|certification|deadline)\b|到期|合同|搬|搬家|搬迁|入驻|开张|峰会|展会|大会|活动|大促|旺季|开业|开学|审计|检查|验收|投产|换系统|启动|定下来|决定|引入|导入|推行|完成|搞定|开始|需要|希望|计划|打算|争取|目标|要求|必须|之前要|前要|换掉|换成|评估|试点|试用|到位/;
 const BUDGET = /\b(?:budget\w*|set aside|allocat\w*|earmark\w*|spend\w*|funds?|funding|approved|capex|opex)\b|预算|资金|经费|拨款/;
 const CONTACT =
-  /\b(?:call|calls|meet|meeting|demo|chat|talk|speak|catch up|connect|reach(?:ing)? out|circle back|check back|check in|follow(?:ing)? up|ping|contact|get back|touch base|reconnect|revisit|visit|calendar|schedule|slot|availab\w*|free|email me|send|show|walk ?through|presentation|back in the office|back from|return\w*|out of (?:the )?office|vacation|holiday|leave|travel\w*|conference|offsite|busy|swamped|hear from|come back|get in touch|reach me|try me|remind me|in touch|talk again|catch up)\b|联系|聊|沟通|演示|会议|开会|见面|拜访|回来|回复|休假|放假|假期|出差|约|电话|再说|再谈|交流|介绍|忙|上门|看看|碰一下|找我/;
+  /\b(?:call|calls|meet|meeting|demo|chat|talk|speak|catch up|connect|reach(?:ing)? out|circle back|check back|check in|follow(?:ing)? up|ping|contact|get back|touch base|reconnect|revisit|visit|calendar|schedule|slot|availab\w*|free|email me|send|show|walk ?through|presentation|back in the office|back from|return\w*|out of (?:the )?office|vacation|holiday|leave|travel\w*|conference|offsite|busy|swamped|hear from|come back|get in touch|reach me|try me|remind me|in touch|talk again|catch up|ask (?:me|us)(?: again)?)\b|再议|产假|病假|年假|婚假|发(?:过来|给我|我)|联系|聊|沟通|演示|会议|开会|见面|拜访|回来|回复|休假|放假|假期|出差|约|电话|再说|再谈|交流|介绍|忙|上门|看看|碰一下|找我/;
 // Another project the lead is busy with: its dates are not our purchase horizon.
-const BUSY = /\bmid-?way through\b|\bin the middle of\b|\bbusy with\b|\bthat runs (?:to|until|through)\b|正在忙|在忙|忙着/;
+const BUSY = /\bmid-?way through\b|\bin the middle of\b|\bbusy with\b|\bthat runs (?:to|until|through)\b|\bheads[- ]down\b|\b(?:swamped|slammed|tied up|flat out) (?:until|till|through|with)\b|正在忙|在忙|忙着/;
 const PAST = /\b(?:last|ago|ran|did|was|were|had|went|bought|evaluated|tested|tried|chose|selected|already|previously|earlier this)\b|去年|上个月|上周|上季度|已经|之前已/;
 const NO_PLANS =
   /\b(?:no (?:plans?|timeline|time ?frame|immediate plans?|current plans?)|not (?:planning|looking|going) to (?:buy|purchase|change|switch|invest|replace|add|move)|not in the market|not (?:buying|purchasing) anything|nothing new gets (?:purchased|bought)|no (?:purchases?|new tools?|new software|new vendors?) (?:this|until|before)|on hold indefinitely|indefinitely|not on (?:our|the) (?:roadmap|radar))\b|没有(?:采购|上线|购买|引入)?计划|暂无(?:采购)?计划|暂时没有(?:这个|相关|采购)?计划|还没有时间表|没有时间表|没有时间安排|无限期|不在计划内|没排上日程|不会(?:换|更换|采购|再买)|不打算(?:换|采购)/;
+
+const LOCKED = /\b(?:locked|contract\w*|committed|under contract|renew\w*|tied in|signed)\b|合同|签了/;
+const DEFER = /再议|再说|再谈|再聊|再联系|\b(?:revisit|circle back|talk (?:again|then)|pick (?:this|it) (?:back )?up)\b/;
+const NOT_YET = /\b(?:yet|rn|right now|at the moment|just (?:curious|trying|looking|researching|exploring|browsing))\b/;
 
 interface Candidate {
   readonly sentence: Sentence;
@@ -32,10 +36,10 @@ function clauseAround(s: string, start: number, end: number): string {
   const left = s.slice(0, start);
   const right = s.slice(end);
   // A comma inside a number ("1,800") is not a clause break.
-  const SEP = /,(?!\d)|[;，；:：]|\bbut\b|(?<!\bbetween \w+ )\band\b|但|不过|并且/g;
+  const SEP = /,(?!\d{3}(?!\d))|[;，；:：]|\bbut\b|(?<!\bbetween \w+ )\band\b|但|不过|并且/g;
   let l = -1;
   for (const m of left.matchAll(SEP)) l = m.index ?? l;
-  const rIdx = right.search(/,(?!\d)|[;，；:：]|\bbut\b|(?<!\bbetween \w+ )\band\b|但|不过|并且/);
+  const rIdx = right.search(/,(?!\d{3}(?!\d))|[;，；:：]|\bbut\b|(?<!\bbetween \w+ )\band\b|但|不过|并且/);
   return s.slice(l < 0 ? 0 : l, rIdx < 0 ? s.length : end + rIdx);
 }
 
@@ -49,6 +53,12 @@ function strengthOf(clause: string, horizon: Horizon, ref: Date, before: string,
   const contact = CONTACT.test(clause);
   if (PAST.test(clause) && !/\b(?:will|want|plan|need|expect)\b|要|打算|准备|希望/.test(clause)) return 0;
   // Go-live wording names the end of the horizon best ("pick a vendor in June and be live by September").
+  // "Frozen until the new CFO starts in September" gives the earliest date, not the purchase horizon.
+  const untilBefore = /\b(?:until|till|not before|no sooner than)\s+(?:[\w']+\s+){0,6}$/.test(before);
+  // A contract that binds them until then is different: nothing can be bought before it ends.
+  if (untilBefore && !STRONG.test(clause) && !LOCKED.test(clause)) return 0;
+  // "需待明年预算批复后再议", "revisit next year": the date is for talking again, like 明年再说.
+  if (DEFER.test(clause)) return 0;
   if (GO_LIVE.test(clause) && !contact) return 4;
   if (STRONG.test(clause)) return contact ? 2 : 3;
   if (WEAK.test(clause) && !contact) return 2;
@@ -85,7 +95,8 @@ export function extractTimeline(sentences: readonly Sentence[], ref: Date): Time
     return { evidence: sentence.text, status: days <= TIMELINE_MAX_DAYS ? 'met' : 'not_met', within_days: days };
   }
   for (const s of sentences) {
-    if (s.source !== 'signature' && NO_PLANS.test(s.norm)) return { evidence: s.text, status: 'not_met' };
+    // "Not buying anything yet / rn, just curious" says nothing about when they will.
+    if (s.source !== 'signature' && NO_PLANS.test(s.norm) && !NOT_YET.test(s.norm)) return { evidence: s.text, status: 'not_met' };
   }
   return { status: 'unknown' };
 }
