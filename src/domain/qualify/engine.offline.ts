@@ -62,6 +62,11 @@ function analyse(input: QualifyInput): Analysis {
   };
 }
 
+/** The last lines of a text, where an automatic reply that has no marked signature puts name and title. */
+function tailLines(text: string): string {
+  return text.split('\n').slice(-3).join('\n');
+}
+
 /** What the learned intent model reads: the sentences of this reply, without quotes, signature or injections. */
 export function intentModelText(sentences: readonly Sentence[]): string {
   return sentences.map((s) => s.text).join('\n');
@@ -110,10 +115,14 @@ export function qualifyOffline(
   let bant: Bant;
   if (intent === 'bounce') {
     bant = UNKNOWN_BANT;
-  } else if (intent === 'out_of_office' || intent === 'unsubscribe') {
-    // An absence notice or an opt-out says nothing about buying ("not the right person, stop emailing"
-    // is a brush-off); only the record's title still speaks.
-    bant = { ...UNKNOWN_BANT, authority: extractAuthority([], input.lead, '') };
+  } else if (intent === 'out_of_office') {
+    // An absence notice says nothing about buying; the record's title, or the title under the
+    // notice's sign-off, still says who the writer is.
+    bant = { ...UNKNOWN_BANT, authority: extractAuthority([], input.lead, a.signature || tailLines(a.ownText)) };
+  } else if (intent === 'unsubscribe') {
+    // An opt-out says nothing about buying, but "I'm not the decision maker, stop emailing" or "I have
+    // left the company" still speaks to authority.
+    bant = { ...UNKNOWN_BANT, authority: extractAuthority(a.replySentences, input.lead, a.signature) };
   } else {
     let authority = extractAuthority(a.allSentences, input.lead, a.signature);
     if (intent === 'referral' && referral?.deniesAuthority && authority.status !== 'not_met') {

@@ -3,12 +3,12 @@ import type { Sentence } from '../text.ts';
 
 // Titles that decide or sign for a purchase (FORMAT.md: owner, founder, C-level, VP, head or director).
 const DECISION_TITLE_EN =
-  /\b(?:owner|co-?owner|founder|co-?founder|proprietor|ceo|cto|cfo|coo|cio|cmo|cro|cpo|cso|ciso|chro|cdo|cco|cxo|chief\b[\w\s&,-]{0,40}\bofficer|chief|president|vice[- ]president|s?vp|evp|avp|head\s+of|head,|\bhead\b|director|managing\s+partner|^(?:senior\s+|equity\s+|founding\s+|name\s+)?partner\b|general\s+manager|general\s+counsel|\bgm\b|managing\s+director|\bmd\b|principal|chair(?:man|woman|person)?|board member|executive director|superintendent|administrator of|commissioner|dean)\b/i;
+  /\b(?:owner|co-?owner|founder|co-?founder|proprietor|ceo|cto|cfo|coo|cio|cmo|cro|cpo|cso|ciso|chro|cdo|cco|cxo|chief\b[\w\s&,-]{0,40}\bofficer|chief|president|vice[- ]president|s?vp|evp|avp|head\s+of|head,|\bhead\b|director|managing\s+partner|^(?:senior\s+|equity\s+|founding\s+|name\s+)?partner\b|general\s+manager|general\s+counsel|\bgm\b|managing\s+director|leiter(?:in)?|gesch(?:ä|ae)ftsf(?:ü|ue)hrer(?:in)?|inhaber(?:in)?|directeur|directrice|direttore|directora?\b|gerente general|propri(?:é|e)taire|pr(?:é|e)sident(?:e)?|\bmd\b|principal|chair(?:man|woman|person)?|board member|executive director|superintendent|administrator of|commissioner|dean)\b/i;
 const DECISION_TITLE_ZH =
   /董事长|董事|总经理|总裁|副总裁|首席|创始人|联合创始人|合伙人|老板|负责人|总监|主任|副总|总经|厂长|院长|校长|局长|处长|部长|老总|掌柜|CEO|CTO|CFO|COO|CIO|VP/i;
 // Assistants and coordinators work for the decider; they are not the decider.
 const NOT_DECIDER =
-  /\b(?:assistant to|executive assistant|personal assistant|\bea to\b|\bpa to\b|secretary|intern|coordinator|office of the|associate to|aide|trainee|analyst|specialist|representative|\brep\b)\b|助理|秘书|实习|专员|文员/i;
+  /\b(?:assistant to|executive assistant|personal assistant|\bea to\b|\bpa to\b|secretary|intern|coordinator|office of the|associate to|aide|trainee|analyst|specialist|representative|\brep\b)\b|助理|秘书|实习|专员|文员|办公室/i;
 
 export function isDecisionTitle(title: string): boolean {
   if (NOT_DECIDER.test(title)) return false;
@@ -26,6 +26,7 @@ const SELF_DECIDES: readonly RegExp[] = [
   /\bthe (?:call|decision|final (?:call|decision|say)) is mine\b|\bit(?:'s| is) (?:my|ultimately my) (?:decision|call)\b|\bi\s+(?:decide|approve|authorize|authorise|green-?light)\b|\bmy (?:team's |department's )?budget\b|\bi(?:'m| am) (?:authorized|authorised|empowered) to\b|\bi have (?:full |final )?(?:authority|sign-?off|signing authority)\b/,
   /\bas (?:the |our )?(?:owner|founder|ceo|cfo|coo|cto|cio|president|vp|head of [\w ]{2,30}|director of [\w ]{2,30}|managing director|general manager)\b/,
   /(?:都|全)?是我(?:来|在)?(?:负责|管|定|决定|拍板)(?:的)?|我是(?:公司|我们|这边|这里|这家店|我们公司)?(?:的)?[\u4e00-\u9fff]{0,6}(?:创始人|老板|总经理|总裁|董事长|负责人|总监|合伙人|厂长|院长|校长|副总|老总|ceo|cto|cfo|coo)|我(?:来)?(?:负责)?牵头|(?:这个|这)(?:项目|事|块)(?:由)?我(?:来)?(?:负责|牵头|主导)|我(?:负责|主导)(?:这个|这)?(?:项目|选型|采购)|我说了算|我(?:这边|这里|自己)?(?:可以|能|就能|就可以|来)?拍板|我(?:来|可以|能)?(?:定|决定)(?:就行|就好|就可以)?$|我(?:可以|能|来)(?:决定|定)|我有(?:最终)?决定权|我(?:负责|管)(?:这块|这个|采购|审批|预算)|由我(?:来)?(?:决定|负责|拍板|定)|我签字就行|我批就行|我审批|我是(?:负责人|老板|决策人|拍板的)|我就是(?:负责人|老板|决策人)|预算在我(?:这|手里)|我(?:这边)?可以直接(?:定|签|批)/,
+  /\bi own (?:the|this|our|my) (?:place|business|company|shop|store|practice|firm|restaurant|clinic|agency|bakery|salon|studio|gym|farm)\b|\bit(?:'s| is) my (?:business|company|shop|store|practice|firm|place)\b|自己开的|(?:店|公司|厂|工作室)是我(?:自己)?(?:的|开的)|我自己的(?:店|公司|厂|工作室)/,
 ];
 
 // The writer says someone else decides, or that they cannot.
@@ -42,6 +43,9 @@ const OTHER_DECIDES: readonly RegExp[] = [
   /\b(?:decision[- ]?maker|decider|budget holder|approver) (?:is|would be|will be)\b(?! me\b)/,
   /\b(?:needs?|requires?|subject to|pending) (?:approval|sign-?off|sign off) (?:from|by)\b|\bwould need (?:approval|sign-?off)\b/,
   /我做不了主|我说了不算|我定不了|我决定不了|不是我(?:能|来|说了算)?(?:决定|定|拍板)|我没有(?:决定权|权限|审批权)|(?:需要|要|得|必须)(?:跟|和|向|找|请|给|请示|报给)?(?:我们)?(?:的)?(?:老板|领导|上级|上面|总经理|副总|总监|主管|经理|老总|集团|董事会|财务|采购部|公司|运营副总|[\u4e00-\u9fff]{0,4}总)(?:汇报|审批|批准|同意|拍板|决定|签字|点头|过目|请示|商量|确认)|(?:老板|领导|上级|上面|老总|集团|委员会|小组|董事会|总经理|副总|[\u4e00-\u9fff]{1,6}(?:总|总监|部|领导小组))(?:来)?(?:拍板|决定|定夺|说了算)|最后(?:由|要由|得由|还是由)?.{0,12}(?:来定|来决定|拍板|决定|定)|最终(?:要|得|还是)?(?:由)?.{0,14}(?:来定|来决定|拍板|决定|定)|不归我(?:们)?[a-z0-9\u4e00-\u9fff]{0,6}(?:管|负责)|决策权(?:在|归)|我(?:只是|只)?(?:负责)?(?:收集|了解|初步了解|调研|打听)|我(?:已经|现在)?不(?:再)?负责|不是我负责|我(?:这边)?只能(?:提|建议|推荐)|(?:老板|领导|上级|总经理|老总|董事长|[\u4e00-\u9fff]总)(?:已经|也)?(?:同意|批准|点头|批了|拍板|签字)了?|我只是(?:实习生|助理|员工|普通员工|执行的|跑腿的|打工的)|我(?:这边)?只是(?:负责)?(?:执行|对接|跑腿|传话)|请示(?:一下)?(?:我们)?(?:的)?(?:领导|老板|上级|老总|总经理)|(?:跟|向|和)(?:领导|老板|上级|老总)(?:请示|汇报|商量)|(?:老板|领导|老总|总经理|董事长)[\u4e00-\u9fff]{0,4}说了算/,
+  // Someone else decides, said in other words: "the decision is of our plant director", "my manager, who will make the call".
+  /\b(?:the )?decision is (?:of|for) (?:our|my|the)\b|\bwho (?:will|would|is going to|'ll|is to) make the (?:final )?(?:call|decision)\b|\b(?:he|she) (?:decides?|signs?|approves?) (?:about|on|for)\b|\bnothing (?:whatsoever |at all )?to do with (?:procurement|purchasing|buying|the budget|this)\b|\bnot (?:even |really )?(?:the|a) (?:final )?decision[- ]?maker\b|\bi(?:'m| am) not (?:responsible|in charge) (?:for|of)\b|\b(?:gathering|collecting|pulling together|compiling) (?:information|info|options|details|quotes) for (?:my|our) (?:manager|boss|director|cfo|ceo|vp|team lead|head of \w+)\b|\bi (?:only|just) (?:prepare|compile|collect|gather) (?:the )?(?:comparison|options|information|quotes|offers)\b/,
+  /(?:老板|领导|上级|老总|上面)(?:说|觉得|认为|不喜欢|不同意|不批|不想|要求|的意思)|由(?!我)(?:我司|公司|我们|集团)?[\u4e00-\u9fff]{1,8}(?:统一)?(?:负责|决定|审批|采购)|(?:已经|已)?(?:从公司)?离职了|我(?:只|只是)?(?:负责)?(?:配合|协助)(?:提需求|调研|了解)/,
 ];
 
 /**

@@ -50,6 +50,16 @@ const AUTHORITY: [string, string, undefined, string][] = [
  ['这个我得请示一下领导。', '采购总监', undefined, 'not_met'],
  ['预算和采购都是我负责的。', '', undefined, 'met'],
  ['我们这边是老板一个人说了算。', '行政经理', undefined, 'not_met'],
+ // Other wordings, written for these tests.
+ ['The decision is of our finance director; I only prepare the comparison.', 'Buyer', undefined, 'not_met'],
+ ["I'm collecting quotes for my manager, who will make the call.", '', undefined, 'not_met'],
+ ["Honestly I'm not even the decision maker, so this is wasted on me.", 'Director of IT', undefined, 'not_met'],
+ ['我个人觉得不错，但领导觉得太贵了。', '运营总监', undefined, 'not_met'],
+ ['此类采购由集团采购中心统一负责。', '办公室主任', undefined, 'not_met'],
+ ['i own the shop so no committee, call me.', '', undefined, 'met'],
+ ['店是我自己开的，先试用一下。', '', undefined, 'met'],
+ ['Gerne, bitte senden Sie ein Angebot.', 'Leiter Einkauf', undefined, 'met'],
+ ['感谢贵司的方案。', '总经理办公室', undefined, 'unknown'],
 ];
 
 describe('authority: what the writer says, then the title in the record', () => {
@@ -61,6 +71,19 @@ describe('authority: what the writer says, then the title in the record', () => 
   it('takes a decision-making title from the lead signature when the record has none', () => {
     const q = qualifyOffline({ reply: 'Yes, send times.\n\nBest,\nTom Brandt\nVP Operations | Kessler Cold Storage', date: '2026-05-04', channel: 'email' });
     expect(q.bant.authority).toMatchObject({ status: 'met', role: 'VP Operations' });
+  });
+
+  it('keeps the title under an automatic reply, and hears an opt-out that says the writer decides nothing', () => {
+    const ooo = qualifyOffline({
+      reply: "Automatic reply: I'm on leave until 14 September with no access to email. For urgent matters contact ops@brightmoor.com.\n\nHelen Marsh\nChief Operating Officer",
+      date: '2026-09-01',
+      channel: 'email',
+    });
+    expect(ooo.intent).toBe('out_of_office');
+    expect(ooo.bant.authority).toMatchObject({ status: 'met', role: 'Chief Operating Officer' });
+    const unsub = qualifyOffline({ reply: "I'm not the decision maker here anyway. Please stop emailing me.", date: '2026-09-01', channel: 'email', lead: { title: 'Director of IT' } });
+    expect(unsub.intent).toBe('unsubscribe');
+    expect(unsub.bant.authority.status).toBe('not_met');
   });
 
   it('takes the role from what the writer says about themselves', () => {
