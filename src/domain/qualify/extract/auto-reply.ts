@@ -15,6 +15,7 @@ const AWAY: readonly RegExp[] = [
   /\b(?:out of (?:the )?office|ooo|on (?:leave|vacation|holiday)|away)\s+(?:from|until|till|through|thru|between|on)\b/,
   /\bno longer (?:with|at|working (?:at|for)|employed)\b|\bhas left the company\b|\b(?:i|he|she) (?:have|has) left [A-Z]?\w+|\bleft (?:the company|the organi[sz]ation)\b|(?<!\bhold(?:ing)? |\bput(?:ting)? (?:it |this )?|\bholds? )\b(?:i(?:'m| am) )?off until\b|\booo until\b/,
   /休假|休年假|年假|产假|陪产假|病假|婚假|出差|不在办公室|不在公司|外出|放假|假期中|假期期间|休息中|离职|出国|考察|培训期间|会议期间|国庆|春节|中秋|五一|元旦/,
+  /\bi(?:'m| am) (?:ooo|out of (?:the )?office)\b|\bgone (?:trekking|hiking|fishing|sailing|travell?ing|away|on (?:holiday|vacation|leave|sabbatical))\b/,
 ];
 
 const RETURN_OR_LIMITED: readonly RegExp[] = [
@@ -25,6 +26,7 @@ const RETURN_OR_LIMITED: readonly RegExp[] = [
   /\bfor (?:urgent|immediate|pressing)\b[^.]{0,40}\b(?:contact|reach|email|call|please)\b|\bif (?:this is|it is|your (?:matter|request) is) urgent\b|\bin my absence\b/,
   /\bthank(?:s| you) for your (?:e-?mail|message|note)\b/,
   /无法及时(?:查看|回复|处理)|查看不便|不便查看|回来后|返回后|回国后|恢复(?:正常)?办公|正常办公|届时.{0,8}回复|将(?:在|于).{0,12}(?:统一)?回复|统一回复|尽快回复您|如有急事|紧急事(?:务|宜|项)|请联系|期间(?:无法|不能|邮件)|\d{1,2}月\d{1,2}日?(?:返回|回来|上班)|急事请|有急事|回(?:到)?公司|回复(?:可能)?(?:不及时|会延迟|较慢)|不能及时回复/,
+  /\bback (?:on )?\d{1,2}[/.]\d{1,2}\b|\bresponses? (?:will|may) be (?:delayed|slow)\b|\bexpect (?:a )?delay(?:ed)?\b|\bexpect to (?:return|be back)\b|\bfor anything urgent\b|\bwill not be (?:checking|reading|monitoring) (?:e-?mail|emails|messages|my inbox)\b/,
 ];
 
 /** True when the text is an automatic absence reply (out of office, leave, left the company). */

@@ -11,6 +11,11 @@ function decide(reply: string, model = true): { intent: Intent; rule: string } {
 // definitions; none is in a training file. The rules alone must get them (the model is switched off).
 const RULES_ALONE: Partial<Record<Intent, readonly string[]>> = {
   not_now: [
+    'Try again Q3.',
+    'maybe talk again in the autumn, we just lost half the team',
+    'Happy to hear from you in early 2027.',
+    '明年下半年才会考虑换系统。',
+    '现在的合同到期之前不会更换。',
     'Our fiscal planning kicks off in August, so circle back then.',
     "Let's hold off until the warehouse move is behind us.",
     "Honestly the timing's off - we just lost two people on the team.",
@@ -44,6 +49,7 @@ const RULES_ALONE: Partial<Record<Intent, readonly string[]>> = {
     '换一套系统的成本太高了，有没有迁移方面的支持？',
   ],
   interested: [
+    '麻烦出一份30个账号的报价。',
     'Could you quote me for 25 field users?',
     "I'm up for a call, whenever suits your team.",
     "Book us in for the onboarding session.",
@@ -52,6 +58,13 @@ const RULES_ALONE: Partial<Record<Intent, readonly string[]>> = {
     "We're ready to purchase - who handles the paperwork on your side?",
   ],
   referral: [
+    'wrong inbox. sam in procurement handles software spend, sam@hollow.io',
+    'Please direct all vendor correspondence to our sourcing team.',
+    'I am not responsible for this. Please contact Mr. Novak, he decides about machines.',
+    'Adding Zoë from our security team. She will take it from here.',
+    'Talk to Mike.',
+    '此类采购由集团采购部统一负责，资料请发送至 cg@hengda.cn。',
+    '发我们行政邮箱吧，会有同事对接。',
     'Nadia Park on our operations side would be the one to evaluate this.',
     'Best person for this is Theo in the finance team.',
     "The person you want is our head of facilities, she's cc'd.",
@@ -62,10 +75,19 @@ const RULES_ALONE: Partial<Record<Intent, readonly string[]>> = {
     '我把你的联系方式给我们老板了，他会找你。',
   ],
   unsubscribe: [
+    'Please not write me anymore.',
+    '别再加我微信了，也别打电话。',
+    '本人不接受任何推销，请勿再来信。',
+    '天天发，把我删了。',
     'Please stop the marketing emails to this inbox.',
     'No more of these messages, thank you.',
     'Erase my details from your CRM.',
     '再发的话我就举报了。',
+  ],
+  out_of_office: [
+    "I'm OOO 7/2-7/9, back 7/10. Responses will be delayed.",
+    'Gone sailing until 20 May with no email. I will answer everything when I am back.',
+    'I am on medical leave and will not be checking email. I expect to return in June. For anything urgent please call reception.',
   ],
   question: [
     '基础版和旗舰版有什么区别？',
@@ -88,6 +110,8 @@ const NOT_CAPTURED: [string, Intent][] = [
   ['Please send the contract; our CFO will be the one to sign it.', 'interested'],
   ['We already have a tool but it is slow and our reps hate it. Can we see a demo?', 'interested'],
   ['The reviews I read were great, which is why I am writing. Can we book a demo?', 'interested'],
+  ['If it cannot talk to SAP, that is a non-starter. Can it?', 'objection'],
+  ['我们有这方面的需求，麻烦把报价发到我邮箱。', 'interested'],
 ];
 
 describe('intent families, guards', () => {

@@ -28,6 +28,8 @@ const DEFLECT: readonly RegExp[] = [
   // Another person named as the one to talk to, in words the families above miss.
   /\b(?:is|would be|will be|'d be|'s|be) the (?:one|person|people|guy|contact|one you want) (?:to (?:talk|speak|evaluate|look|ask|contact|handle|review)|who (?:handles|owns|evaluates|buys|can help))\b|^\s*(?:the )?(?:best|right|correct|better|main) (?:person|contact|people|point of contact) (?:for (?:this|that|it)|to (?:talk|speak) to|here|on (?:this|our side))\b|\bthe (?:person|people|one|team) you (?:want|need|should (?:talk|speak) to)\b|\b(?:took|has taken|have taken|is taking|taking) over (?:the|my|our|from me|this|that)\b|\b(?:i'd|i would|i|we'd|we would|would) (?:suggest|recommend|advise) (?:reaching out|talking|speaking|contacting|getting in touch|emailing|writing|asking|going)\b|\b(?:decision|call|budget|purchase|sign-?off|approval)s? (?:belongs?|is up|falls?|rests?|lies?|sits?) (?:to|with) (?!me\b|us\b|myself\b)\w+|\bnot (?:my|me) (?:decision|call)\b/,
   /(?:得|要|需要|应该)问(?:一下|问)?(?:我们)?(?:的)?(?:老板|领导|上级|老总|[\u4e00-\u9fff]{1,3}总|厂长|主任|经理|总监|校长|院长|部长|局长|董事长|负责人)|把(?:你|您)(?:的)?(?:联系方式|电话|微信|名片|邮箱|资料|邮件|信息)(?:已经)?(?:给|转给|发给|推给|交给)(?:了)?(?:他|她|我们|老板|领导)|我帮(?:你|您)把(?:邮件|资料|信息|需求|方案)?(?:转|发|交)/,
+  /\bi(?:'m| am) not the one (?:who|to|that)\b|\bi(?:'m| am) not (?:responsible|in charge) (?:for|of)\b|\b[a-z]+ (?:in|from|on) (?:finance|it|ops|hr|procurement|purchasing|legal|security|operations|facilities)\b[^.]{0,20}\b(?:handles|owns|runs|manages|looks after|does|buys)\b|\b(?:handles|owns|runs|looks after|manages|buys) all (?:of )?(?:our|the) (?:tooling|software|purchasing|procurement|vendors?|it|buying|tools)\b|\b(?:direct|send|route|address|forward)\s+(?:all |any )?(?:vendor |supplier |sales )?(?:correspondence|communications?|e-?mails|outreach|pitches)\s+to\b|\b(?:he|she|they)(?:'ll| will) take (?:it|this|over) from here\b|\byou(?:'ll| will|'d| would) (?:want|need) to (?:call|ring|email|e-mail|contact|write to|reach out to|get in touch with)\b/,
+  /(?:发送|发)(?:到|至)\s*[\w.+-]+@|(?:发|发送)(?![\u4e00-\u9fff]{0,3}我(?!们))(?:到|至)?(?:我们)?[\u4e00-\u9fff]{0,6}邮箱|会有(?:同事|专人|人)(?:对接|联系|跟进)|由(?!我)(?:我司|公司|集团)?[\u4e00-\u9fff]{1,8}统一(?:负责|处理|采购|对接)/,
 ];
 // Someone else named as owner: "Carla Mendes runs our T&E program", "our CFO owns the budget". Case matters.
 const OWNER_IS_OTHER =
@@ -35,7 +37,7 @@ const OWNER_IS_OTHER =
 // A referral by shape: a verb that sends us somewhere, aimed at a person who is not the writer
 // ("reach out to our controller", "email jen@acme.com", "你联系一下行政部的王姐").
 const SEND_TO =
-  /\b(?:contact|reach out to|reach|talk to|speak (?:to|with)|e-?mail|write to|connect with|get in touch with|try|ask|send (?:it|this|that|the \w+|your \w+|them|over) (?:over |directly |straight )?to|forward(?:ed|ing)? (?:it|this|your \w+) to|pass(?:ed|ing)? (?:it|this|you|your \w+) (?:on |along )?to|introduce you to|cc(?:'d|ed)?|copying|copied|looping in|looped in|adding|added)\s+(?:in\s+)?/g;
+  /\b(?:contact|reach out to|reach|talk to|speak (?:to|with)|e-?mail|write to|connect with|get in touch with|try|ask|send (?:it|this|that|the \w+|your \w+|them|over) (?:over |directly |straight )?to|forward(?:ed|ing)?(?: (?:it|this|your \w+))? to|pass(?:ed|ing)? (?:it|this|you|your \w+) (?:on |along )?to|introduce you to|cc(?:'d|ed)?|copying|copied|looping in|looped in|adding|added)\s+(?:in\s+)?/g;
 const PERSON_AFTER =
   /^(?:[\w.+-]+@[\w-]+\.[\w.]+|(?:our|my|the|their|his|her)\s+(?:[\w&/-]+\s+){0,3}?(?:guy|gal|person|people|lead|head|manager|director|officer|vp|ceo|cfo|coo|cto|cio|cmo|cro|chro|founder|owner|boss|team|department|dept|colleague|coworker|partner|admin|administrator|coordinator|specialist|buyer|controller|counsel|president|principal|supervisor|office|desk)\b)/;
 const MEETING_LOOP_IN = /\b(?:loop|bring|include|invite|add|looping|bringing|including|inviting|adding)\b[^.]{0,50}\b(?:to|in|on|into|for)\s+(?:the|our|a|this)\s+(?:call|demo|meeting|session|conversation|walkthrough|visit)\b/;
@@ -49,7 +51,8 @@ function sendsElsewhere(s: Sentence): boolean {
     if (PERSON_AFTER.test(after)) return true;
     // A capitalised full name right after the verb: "email Jen Alvarez", "talk to Raj Patel".
     const orig = s.text.slice((m.index ?? 0) + m[0].length);
-    if (/^[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+\b|\s+(?:in|at|from|on)\s|\s*[,(])/.test(orig)) return true;
+    // A capitalised name, accented letters and "Mr./Dr." included; a name alone may end the sentence ("Talk to Mike.").
+    if (/^(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+|\s+(?:in|at|from|on)\s|\s*[,(]|\s*[.!]?\s*$)/u.test(orig)) return true;
   }
   return SEND_TO_ZH.test(s.norm) && !/(?:联系|找|对接|问|加)(?:一下)?我(?!们)/.test(s.norm);
 }
