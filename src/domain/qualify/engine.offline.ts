@@ -18,7 +18,7 @@ import { looksChinese, makeSentences, type Sentence } from './text.ts';
 import { QualifyInput, type Bant, type Qualification, type QualificationEngine } from './types.ts';
 
 /** Bumped whenever a rule changes, so stored qualifications say which rules produced them. */
-export const OFFLINE_ENGINE_VERSION = '0.1.0';
+export const OFFLINE_ENGINE_VERSION = '0.2.0';
 
 const UNKNOWN_BANT: Bant = {
   budget: { status: 'unknown' },
