@@ -86,6 +86,8 @@ describe('findHorizons: the start, middle and end of periods, school holidays an
     ['2026-11-10', 'implement it in the new year', 82],
     ['2026-11-10', 'done by the new year', 51],
     ['2026-11-10', '2028年底才到期', 782],
+    ['2026-03-02', '下个季度初上线', 39],
+    ['2026-03-02', '下季度前定下来', 29],
   ])('%s: %s', (date, text, expected) => {
     expect(days(date, text)).toBe(expected);
   });

@@ -131,6 +131,9 @@ const RULES: readonly Rule[] = [
       const shift = /下/.test(m[1] ?? '') ? 1 : 0;
       const q = quarterOf(ref) + shift;
       const y = ref.getUTCFullYear() + Math.floor(q / 4);
+      // 下季度初 is the first days of that quarter; 下季度前 the day before it starts.
+      if (m[2] === '初') return { date: ymd(y, (q % 4) * 3, 10), granularity: 'quarter' };
+      if (shift && (m[2] === '前' || m[2] === '之前')) return { date: addDays(ymd(y, (q % 4) * 3, 1), -1), granularity: 'quarter' };
       return { date: endOfQuarter(y, q % 4), granularity: 'quarter' };
     },
   },
