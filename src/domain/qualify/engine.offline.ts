@@ -121,8 +121,13 @@ export function qualifyOffline(
     bant = { ...UNKNOWN_BANT, authority: extractAuthority([], input.lead, a.signature || tailLines(a.ownText)) };
   } else if (intent === 'unsubscribe') {
     // An opt-out says nothing about buying, but "I'm not the decision maker, stop emailing" or "I have
-    // left the company" still speaks to authority.
-    bant = { ...UNKNOWN_BANT, authority: extractAuthority(a.replySentences, input.lead, a.signature) };
+    // left the company" still speaks to authority, and "不需要，别再发了" says there is no need.
+    const noNeed = extractNeed(a.replySentences);
+    bant = {
+      ...UNKNOWN_BANT,
+      authority: extractAuthority(a.replySentences, input.lead, a.signature),
+      ...(noNeed.status === 'not_met' ? { need: noNeed } : {}),
+    };
   } else {
     let authority = extractAuthority(a.allSentences, input.lead, a.signature);
     if (intent === 'referral' && referral?.deniesAuthority && authority.status !== 'not_met') {

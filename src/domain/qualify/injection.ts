@@ -48,7 +48,8 @@ function isInjection(text: string): boolean {
 export function stripInjections(text: string): InjectionScan {
   const spans: string[] = [];
   let out = text;
-  const bracket = /\[[^\]]{0,1200}\]|【[^】\n]{0,40}】[^\n]*|<<[^>]{0,1200}>>|\{\{[^}]{0,1200}\}\}/g;
+  // An HTML comment is a closed block too: the lead's words after it on the same line survive.
+  const bracket = /\[[^\]]{0,1200}\]|【[^】\n]{0,40}】[^\n]*|<<[^>]{0,1200}>>|\{\{[^}]{0,1200}\}\}|<!--[\s\S]{0,1200}?-->/g;
   for (const m of text.matchAll(bracket)) {
     if (isInjection(m[0])) {
       spans.push(m[0]);
