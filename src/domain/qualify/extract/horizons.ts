@@ -139,7 +139,8 @@ const RULES: readonly Rule[] = [
   },
   {
     re: new RegExp(String.raw`(未来|接下来|最近|在)?${N_ZH}(个)?(月|周|星期|礼拜|天|年)(内|之内|以内|左右|后|之后|以后|时间)?`, 'g'),
-    resolve: (m) => (m[1] || m[5] ? { date: null, granularity: 'duration' } : null),
+    // "九月" is September and "在九月" is "in September"; a count of months needs 个 ("九个月", "三个月内").
+    resolve: (m) => (m[4] === '月' && !m[3] && m[2] !== '半' ? null : m[1] || m[5] ? { date: null, granularity: 'duration' } : null),
   },
   {
     re: /(今年|明年|后年|(20\d{2})年)?(\d{1,2}|十[一二]?|[一二三四五六七八九])月份?(?:(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号])?(底|末|初|中|上旬|中旬|下旬|前|之前|以前)?/g,
@@ -240,7 +241,9 @@ const RULES: readonly Rule[] = [
     resolve: (m, ref) => {
       const q = m[3] ? Number(m[3]) - 1 : (ORDINAL_Q[m[4] ?? ''] ?? 0);
       const year = m[5] ? 2000 + Number(m[5]) : m[6] ? Number(m[6]) : m[7] ? yearFromWord(m[7], undefined, ref) : null;
-      const mode = m[2] === 'end' || m[2] === 'close' ? undefined : (m[2] ?? (m[1] && /before|prior|ahead/.test(m[1]) ? 'before' : undefined));
+      // "Before Q1 ends" is the end of Q1, not the day before it starts.
+      const ends = /^\s*(?:ends|is over|closes|wraps up|is out|finishes)\b/.test(m.input.slice((m.index ?? 0) + m[0].length));
+      const mode = m[2] === 'end' || m[2] === 'close' || ends ? undefined : (m[2] ?? (m[1] && /before|prior|ahead/.test(m[1]) ? 'before' : undefined));
       return { date: quarterEnd(q, year, ref, mode), granularity: 'quarter' };
     },
   },

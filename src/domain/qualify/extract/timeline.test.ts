@@ -66,6 +66,13 @@ const CASES: [string, string, number | null][] = [
  ['Not buying anything yet, just curious how pricing works.', 'unknown', null],
  ['下周开始休产假，等我回来再说，大概八月份。', 'unknown', null],
  ['相关采购需待明年预算批复后再议。', 'unknown', null],
+ // "在九月" is in September, not nine months; a busy season is not being busy; "X后" starts work, it does not end it.
+ ['希望在九月开学前部署完。', 'met', 119],
+ ["We need to get this sorted before our busy season kicks off in October.", 'met', 149],
+ ['国庆后开始选型，年底前定下来。', 'not_met', 241],
+ ['最快下个月就能签。', 'met', 57],
+ ['这个项目排在明年一季度。', 'not_met', 331],
+ ['We sign in Q4 and want it live before Q1 ends.', 'not_met', 331],
  ['Ping me in August; we want it live by October.', 'met', 180],
  ["I'm out next week but we want to get this done before summer.", 'met', 48],
  ['我们下周三开会讨论，希望月底前定下来。', 'met', 27],
