@@ -116,23 +116,20 @@ describe('verifyBant and the MQL rule', () => {
 const SAMPLE = join(process.cwd(), '..', 'shared', 'evals', 'sample.jsonl');
 
 describe.skipIf(!existsSync(SAMPLE))('the shared sample', () => {
-  it('gets every intent and MQL right, and p95 latency stays far under 20 ms', () => {
-    const times: number[] = [];
+  // Speed is measured by `npm run bench -- qualify`, never asserted in a test.
+  it('gets every intent and MQL right', () => {
+    let cases = 0;
     let intents = 0;
     let mqls = 0;
     const lines = readFileSync(SAMPLE, 'utf8').split('\n').filter((l) => l.trim());
-    for (const line of [...lines, ...lines]) {
+    for (const line of lines) {
       const c = JSON.parse(line) as QualifyInput & { expected: { intent: string; mql: boolean } };
-      const t0 = performance.now();
+      cases++;
       const q = qualifyOffline({ reply: c.reply, date: c.date, channel: c.channel, ...(c.thread ? { thread: c.thread } : {}), ...(c.lead ? { lead: c.lead } : {}) });
-      times.push(performance.now() - t0);
       if (q.intent === c.expected.intent) intents++;
       if (q.mql === c.expected.mql) mqls++;
     }
-    expect(intents / times.length).toBeGreaterThanOrEqual(0.95);
-    expect(mqls / times.length).toBeGreaterThanOrEqual(0.95);
-    // Second pass only: the first pays for regex compilation and the date library's start-up.
-    const warm = times.slice(lines.length).sort((a, b) => a - b);
-    expect(warm[Math.ceil(warm.length * 0.95) - 1]).toBeLessThan(20);
+    expect(intents / cases).toBeGreaterThanOrEqual(0.95);
+    expect(mqls / cases).toBeGreaterThanOrEqual(0.95);
   });
 });

@@ -32,12 +32,6 @@ describe('shipped intent model', () => {
     expect(top('Going to decline on this one.')).toBe('not_interested');
     expect(top('把我们从名单里删掉')).toBe('unsubscribe');
   });
-  it('is fast: well under a millisecond a message', () => {
-    const text = 'Thanks for the note. Honestly the annual commitment is hard to justify for a team our size, is there a monthly plan?';
-    const t0 = performance.now();
-    for (let i = 0; i < 200; i++) scoreIntent(SHIPPED_INTENT_WEIGHTS, text);
-    expect((performance.now() - t0) / 200).toBeLessThan(1);
-  });
 });
 
 describe('combineIntent', () => {
