@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { runBenchWorker } from '../lib/worker.ts';
 import type { BenchContext, BenchSection, SectionResult } from '../lib/section.ts';
 import { writeCsv } from './data.ts';
 import type { WorkerInput, WorkerResult } from './worker.ts';
@@ -19,7 +19,6 @@ import type { WorkerInput, WorkerResult } from './worker.ts';
  * dropped for each measurement).
  */
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 export const importSection: BenchSection = {
@@ -170,17 +169,7 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 
 function runWorker(input: WorkerInput): Promise<WorkerResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', WORKER, JSON.stringify(input)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const last = out.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !last.startsWith('{')) reject(new Error(`bench worker (${input.backend}, ${input.rows} rows) failed with exit code ${code}`));
-      else resolve(JSON.parse(last) as WorkerResult);
-    });
-  });
+  return runBenchWorker<WorkerInput, WorkerResult>(WORKER, input, `bench worker (${input.backend}, ${input.rows} rows)`);
 }
 
 /** Why the server cannot be used, or null when it can. */

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runBenchWorker } from '../lib/worker.ts';
 import type { BenchContext, BenchSection, SectionResult } from '../lib/section.ts';
 import type { WorkerInput, WorkerResult } from './worker.ts';
 
@@ -67,15 +67,5 @@ export const qualifySection: BenchSection = {
 };
 
 function runWorker(input: WorkerInput): Promise<WorkerResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', WORKER, JSON.stringify(input)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const last = out.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !last.startsWith('{')) reject(new Error(`qualify bench worker failed with exit code ${code}`));
-      else resolve(JSON.parse(last) as WorkerResult);
-    });
-  });
+  return runBenchWorker<WorkerInput, WorkerResult>(WORKER, input, 'qualify bench worker');
 }
