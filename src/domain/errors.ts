@@ -84,3 +84,18 @@ export function describeError(e: unknown): string {
   const err = toBatonError(e);
   return err.fault === 'system' && err.code === 'INTERNAL' ? `internal error: ${err.message}` : err.message;
 }
+
+/**
+ * A message could not be handed to the SMTP server. `transient` (a 4xx reply, a dropped connection, a
+ * timeout) means the same message may be tried again later; otherwise (a 5xx reply) the step ends.
+ */
+export class MailSendError extends BatonError {
+  readonly transient: boolean;
+  /** The SMTP reply code when the server gave one, e.g. 421 or 550. */
+  readonly responseCode: number | null;
+  constructor(message: string, options: { transient: boolean; responseCode?: number | null; cause?: unknown }) {
+    super(options.transient ? 'MAIL_SEND_TRANSIENT' : 'MAIL_SEND_REJECTED', message, { fault: 'system', cause: options.cause, details: { responseCode: options.responseCode ?? null } });
+    this.transient = options.transient;
+    this.responseCode = options.responseCode ?? null;
+  }
+}
