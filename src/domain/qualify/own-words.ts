@@ -15,7 +15,8 @@ export interface OwnWords {
 }
 
 const SEPARATOR_HEADERS: readonly RegExp[] = [
-  /^\s*-{2,}\s*(?:original message|forwarded message|reply message|message d'origine|ursprüngliche nachricht|mensaje original|messaggio originale)\s*-{2,}/i,
+  // QQ Mail's English interface writes just "Original" between its dashes.
+  /^\s*-{2,}\s*(?:original(?: message)?|forwarded message|reply message|message d'origine|ursprüngliche nachricht|mensaje original|messaggio originale)\s*-{2,}/i,
   /^\s*[-—]{2,}\s*(?:原始邮件|原邮件|转发的邮件|转发邮件|回复的原邮件|邮件原文)\s*[-—]{2,}/,
   /^\s*(?:原始邮件|转发的邮件|回复的原邮件)\s*[:：]?\s*$/,
   /^\s*(?:以下为|以下是|下面是)?原(?:始)?邮件(?:内容|信息)?\s*[:：]\s*$/,
@@ -34,7 +35,7 @@ const HEADER_FIRST = /^\s*\*?\s*(?:from|发件人|寄件者|寄件人|de|von|fra
 const HEADER_NEXT = /^\s*\*?\s*(?:sent|date|to|subject|cc|发送时间|发件时间|日期|时间|收件人|主题|抄送|envoyé|gesendet|an|betreff|objet|à)\s*\*?\s*[:：]/i;
 
 const MOBILE_FOOTER =
-  /^\s*(?:sent from my\b|sent from (?:mail|outlook|yahoo|gmail|samsung)|get outlook for\b|sent via\b|sent using\b|sent with\b|发自我的|来自我的|从我的.{0,20}发送|来自\s*(?:iphone|华为|小米|荣耀|vivo|oppo))/i;
+  /^\s*(?:sent from my\b|sent from (?:mail|outlook|yahoo|gmail|samsung)|get outlook for\b|sent via\b|sent using\b|sent with\b|发自我的|发自网易邮箱|来自我的|从我的.{0,20}发送|来自\s*(?:iphone|华为|小米|荣耀|vivo|oppo))/i;
 
 const SIG_DELIMITER = /^\s*(?:--\s?|[-—_=*]{3,}|[—]{2,})\s*$/;
 
