@@ -23,6 +23,16 @@ import { OpenAiQualificationEngine } from './adapters/llm/engine.openai.ts';
 import { MemoryAnswerCache, type AnswerCache } from './adapters/llm/cache.ts';
 import { loadPrompt } from './adapters/llm/prompts.ts';
 import { BatonError, ConfigError, toBatonError } from './domain/errors.ts';
+import { DbAnswerCache } from './adapters/llm/cache.db.ts';
+import { createSmtpMailer } from './adapters/email/mailer.ts';
+import { startSmtpSink, type SmtpSink } from './adapters/email/sink.ts';
+import { Worker } from './adapters/queue/worker.ts';
+import type { Mailer } from './app/mail-ports.ts';
+import type { OutreachDeps, OutreachSettings } from './app/outreach/deps.ts';
+import { checkTimeZone, parseMailboxes, parseSendWindowSpec } from './app/outreach/settings.ts';
+import { loadSequences } from './app/outreach/catalog.ts';
+import { outreachTasks } from './app/outreach/tasks.ts';
+import { enrolNewInboundLead } from './app/outreach/inbound.ts';
 
 export interface Baton extends AppDeps {
   config: Config;
@@ -131,16 +141,114 @@ export interface RunningService {
   stop(reason?: string): Promise<void>;
 }
 
-/** Starts the long-running service: database, HTTP server, and (in later issues) workers. */
+/** A path from configuration: absolute, else relative to the current directory, except a shipped default, which resolves against the install directory. */
+function configuredPath(given: string, shippedDefault: string): string {
+  return isAbsolute(given) ? given : given === shippedDefault ? resolve(INSTALL_ROOT, given) : resolve(given);
+}
+
+/** The email settings, checked: a bad window, zone or mailbox list stops start-up with the variable named. */
+export function outreachSettings(config: Config): OutreachSettings {
+  return {
+    mailboxes: parseMailboxes(config.MAIL_FROM),
+    replyDomain: config.MAIL_REPLY_DOMAIN.toLowerCase(),
+    publicUrl: config.BATON_PUBLIC_URL,
+    postalAddress: config.MAIL_POSTAL_ADDRESS,
+    senderZone: checkTimeZone(config.BATON_TIME_ZONE),
+    sendWindow: parseSendWindowSpec(config.BATON_SEND_WINDOW),
+    mailboxDailyCap: config.MAIL_DAILY_CAP,
+    sequenceDailyCap: config.SEQUENCE_DAILY_CAP,
+    spacingMs: config.MAIL_SPACING_SECONDS * 1000,
+    autoReplyPauseDays: 7,
+    softBounceRetryHours: 24,
+    maxSoftBounces: 3,
+    recycleCoolOffDays: 30,
+    inboundSequence: config.BATON_INBOUND_SEQUENCE ?? null,
+    nurtureSequence: config.BATON_NURTURE_SEQUENCE ?? null,
+  };
+}
+
+export const sequencesDir = (config: Pick<Config, 'BATON_SEQUENCES_DIR'>) => configuredPath(config.BATON_SEQUENCES_DIR, 'sequences');
+export const templatesDir = (config: Pick<Config, 'BATON_TEMPLATES_DIR'>) => configuredPath(config.BATON_TEMPLATES_DIR, 'prompts/email');
+
+/** The mailer: the configured SMTP server, else a sink on loopback that keeps each message as a file. */
+export async function buildMailer(config: Config, logger: Logger): Promise<{ mailer: Mailer; sink: SmtpSink | null }> {
+  let dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
+  if (config.DKIM_DOMAIN && config.DKIM_SELECTOR && config.DKIM_PRIVATE_KEY_FILE) {
+    let privateKey: string;
+    try {
+      privateKey = readFileSync(config.DKIM_PRIVATE_KEY_FILE, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`DKIM_PRIVATE_KEY_FILE ${config.DKIM_PRIVATE_KEY_FILE} cannot be read: ${toBatonError(e).message}`, { variable: 'DKIM_PRIVATE_KEY_FILE' });
+    }
+    if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(privateKey)) throw new ConfigError(`DKIM_PRIVATE_KEY_FILE ${config.DKIM_PRIVATE_KEY_FILE} is not a PEM private key`, { variable: 'DKIM_PRIVATE_KEY_FILE' });
+    dkim = { domainName: config.DKIM_DOMAIN, keySelector: config.DKIM_SELECTOR, privateKey };
+  }
+  const log = logger.child({ component: 'mailer' });
+  if (config.SMTP_URL) return { mailer: createSmtpMailer({ url: config.SMTP_URL, maxConnections: config.SMTP_POOL_MAX, ...(dkim ? { dkim } : {}), logger: log }), sink: null };
+  const dir = config.DATABASE_URL ? resolve('mail-sink') : resolve(config.BATON_DATA_DIR, 'mail-sink');
+  const sink = await startSmtpSink({ dir });
+  logger.info({ dir, url: sink.url }, 'no SMTP_URL: outgoing mail goes to a local sink and is kept as .eml files');
+  const mailer = createSmtpMailer({ url: sink.url, maxConnections: config.SMTP_POOL_MAX, ...(dkim ? { dkim } : {}), logger: log });
+  return {
+    mailer: { send: (m) => mailer.send(m), close: async () => { await mailer.close(); await sink.close(); } },
+    sink,
+  };
+}
+
+/** The email channel wired up: sequences loaded, mailer, job worker. Started by startService and the simulator's callers. */
+export async function buildOutreach(
+  baton: Baton,
+  options: { engine?: QualificationEngine; mailer?: Mailer; workerId?: string } = {},
+): Promise<{ deps: OutreachDeps; worker: Worker; sink: SmtpSink | null; close(): Promise<void> }> {
+  const { config, logger } = baton;
+  const settings = outreachSettings(config);
+  const engine = options.engine ?? buildQualificationEngine(config, { logger, cache: new DbAnswerCache(baton.db) });
+  const report = await loadSequences(baton, sequencesDir(config), templatesDir(config));
+  const added = report.sequences.filter((s) => s.created);
+  if (added.length) logger.info({ sequences: added.map((s) => `${s.id}@v${s.version}`) }, 'sequence versions stored');
+  for (const name of [settings.inboundSequence, settings.nurtureSequence]) {
+    if (name && !report.sequences.some((s) => s.id === name)) {
+      throw new ConfigError(`sequence "${name}" (BATON_INBOUND_SEQUENCE or BATON_NURTURE_SEQUENCE) is not in ${sequencesDir(config)}; add it or set the variable to an empty value`, { sequence: name });
+    }
+  }
+  const built = options.mailer ? { mailer: options.mailer, sink: null } : await buildMailer(config, logger);
+  const wake = { fn: (): void => undefined };
+  const deps: OutreachDeps = { db: baton.db, clock: baton.clock, logger, mailer: built.mailer, engine, settings, wake: () => wake.fn() };
+  const worker = new Worker({
+    db: baton.db,
+    clock: baton.clock,
+    logger: logger.child({ component: 'worker' }),
+    tasks: outreachTasks(deps),
+    concurrency: config.WORKER_CONCURRENCY,
+    pollIntervalMs: config.WORKER_POLL_MS,
+    ...(options.workerId ? { id: options.workerId } : {}),
+  });
+  wake.fn = () => worker.wake();
+  return { deps, worker, sink: built.sink, close: () => built.mailer.close() };
+}
+
+/** Starts the long-running service: database, HTTP server, the email channel and its job worker. */
 export async function startService(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<RunningService> {
   // A bad scoring policy stops the service at start, not at the first reply it qualifies.
   loadScoringPolicy(config);
   const baton = await openBaton(config, options);
-  const http = await buildHttpServer(baton, config);
+  let outreach: Awaited<ReturnType<typeof buildOutreach>>;
+  try {
+    outreach = await buildOutreach(baton);
+  } catch (e) {
+    await baton.close();
+    throw e;
+  }
+  const onNewLead = (leadId: string, channel: string) => {
+    if (channel !== 'web_form' && channel !== 'chat') return;
+    enrolNewInboundLead(outreach.deps, leadId).catch((e: unknown) => baton.logger.error({ leadId, code: toBatonError(e).code, err: toBatonError(e).message }, 'could not enrol the new lead in the inbound sequence'));
+  };
+  const http = await buildHttpServer(baton, config, { outreach: outreach.deps, onNewLead });
   let url: string;
   try {
     url = await http.listen({ host: config.HOST, port: config.PORT });
   } catch (e) {
+    await outreach.close();
     await baton.close();
     const err = toBatonError(e);
     if ((e as { code?: string }).code === 'EADDRINUSE') {
@@ -149,6 +257,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
     throw err;
   }
   baton.logger.info({ url, backend: baton.db.kind }, 'baton service listening');
+  if (config.WORKER_ENABLED) outreach.worker.start();
   let stopping: Promise<void> | undefined;
   return {
     baton,
@@ -157,6 +266,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
       (stopping ??= (async () => {
         baton.logger.info({ reason }, 'baton service stopping');
         await http.close();
+        if (config.WORKER_ENABLED) await outreach.worker.stop();
+        await outreach.close();
         await baton.close();
         baton.logger.info('baton service stopped');
       })()),

@@ -37,6 +37,7 @@ export const ConfigSchema = z.object({
     .refine((v) => v === undefined || v.length >= 16, { error: 'must be at least 16 characters long' })
     .describe('Bearer key for the HTTP API. Unset: the API accepts only loopback callers.'),
   BATON_MAX_BODY_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024).describe('Largest accepted HTTP request body, in bytes.'),
+  BATON_MAX_MAIL_BYTES: int(10 * 1024, 100 * 1024 * 1024).default(25 * 1024 * 1024).describe('Largest inbound email accepted (HTTP and SMTP), in bytes.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
   BATON_LOG_PII: bool.default(false).describe('Log email addresses and message bodies (off by default).'),
   BATON_SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000).describe('How long a graceful shutdown may take before exiting anyway.'),
@@ -67,7 +68,61 @@ export const ConfigSchema = z.object({
     .describe('How structured output is requested: json_schema (response_format), function_calling (a tool) or json_mode.'),
   OPENAI_PRICE_INPUT_PER_MTOK: z.coerce.number({ error: 'must be a number' }).min(0).max(1000).default(0.15).describe('US dollars per million input tokens (cost accounting).'),
   OPENAI_PRICE_OUTPUT_PER_MTOK: z.coerce.number({ error: 'must be a number' }).min(0).max(1000).default(0.6).describe('US dollars per million output tokens (cost accounting).'),
+
+  // --- Email: sequences, sending, receiving (see README "Email") ---
+  BATON_SEQUENCES_DIR: z.string().trim().min(1).default('sequences').describe('Directory of sequence files (YAML), loaded into the store at start. Default: the shipped examples.'),
+  BATON_TEMPLATES_DIR: z.string().trim().min(1).default('prompts/email').describe('Directory of email templates the sequences name (Markdown with a subject front matter).'),
+  BATON_INBOUND_SEQUENCE: optionalString.default('inbound-fast-lane').describe('Sequence new inbound leads enter (the fast lane); empty: none.'),
+  BATON_NURTURE_SEQUENCE: optionalString.default('nurture-monthly').describe('Sequence recycled and not-now leads enter; empty: none.'),
+  SMTP_URL: optionalString
+    .refine((v) => v === undefined || /^smtps?:\/\/\S+$/.test(v), { error: 'must be an smtp:// or smtps:// URL such as smtps://user:pass@smtp.example.com:465' })
+    .describe('SMTP server for sending. Unset: a local sink on loopback takes the mail and keeps it as .eml files in BATON_DATA_DIR/mail-sink.'),
+  SMTP_POOL_MAX: int(1, 50).default(5).describe('SMTP connections kept open.'),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .min(3)
+    .default('"Baton Demo" <sdr@baton.localhost>')
+    .describe('Sending mailboxes, comma separated ("Name" <address>); leads are spread over them.'),
+  MAIL_REPLY_DOMAIN: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9.-]+\.[a-z0-9-]+$/i, { error: 'must be a domain name such as replies.example.com' })
+    .default('replies.baton.localhost')
+    .describe('Domain of reply addresses (reply+<token>@...): point its MX at the inbound SMTP server, or forward it to the IMAP mailbox.'),
+  MAIL_POSTAL_ADDRESS: z.string().trim().min(5).max(300).default('Baton demo, 1 Example Street, 00000 Example City').describe("The sender's postal address, printed in every email (required by anti-spam laws)."),
+  BATON_PUBLIC_URL: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { error: 'must be an http(s) URL such as https://baton.example.com' })
+    .default('http://127.0.0.1:3000')
+    .describe('Public address of the service, for unsubscribe links.'),
+  BATON_TIME_ZONE: z.string().trim().min(1).default('UTC').describe("The sending team's IANA time zone: the day of mailbox caps, and recipients' zone when nothing better is known."),
+  BATON_SEND_WINDOW: z
+    .string()
+    .trim()
+    .regex(/^\d{2}:\d{2}-\d{2}:\d{2}( [A-Za-z]{3}(-[A-Za-z]{3})?(,[A-Za-z]{3}(-[A-Za-z]{3})?)*)?$/, { error: 'must look like "09:00-17:00 Mon-Fri"' })
+    .default('09:00-17:00 Mon-Fri')
+    .describe("Default send window in each recipient's own time zone (public holidays of their country are skipped)."),
+  MAIL_DAILY_CAP: int(1, 100_000).default(200).describe('Emails per sending mailbox per day; leads over the cap wait for the next day.'),
+  SEQUENCE_DAILY_CAP: int(1, 1_000_000).default(2000).describe('Emails per sequence per day unless the sequence sets daily_cap.'),
+  MAIL_SPACING_SECONDS: int(0, 3600).default(10).describe('Least time between two emails from one mailbox.'),
+  DKIM_DOMAIN: optionalString.describe('Signing domain (d=) for DKIM; with DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE.'),
+  DKIM_SELECTOR: optionalString.describe('DKIM selector (s=).'),
+  DKIM_PRIVATE_KEY_FILE: optionalString.describe('PEM file of the DKIM private key.'),
+  INBOUND_SMTP_PORT: z.preprocess((v) => (v === '' ? undefined : v), int(0, 65535).optional()).describe('Port of the built-in SMTP server that receives replies for MAIL_REPLY_DOMAIN; unset: off.'),
+  INBOUND_SMTP_HOST: z.string().trim().min(1).default('127.0.0.1').describe('Interface the inbound SMTP server binds to.'),
+  IMAP_URL: optionalString
+    .refine((v) => v === undefined || /^imaps?:\/\/\S+$/.test(v), { error: 'must be an imap:// or imaps:// URL such as imaps://user:pass@imap.example.com/INBOX' })
+    .describe('Mailbox to poll for replies (imaps://user:pass@host/INBOX); unset: off.'),
+  IMAP_POLL_SECONDS: int(5, 3600).default(60).describe('How often the IMAP mailbox is polled.'),
+  WORKER_ENABLED: bool.default(true).describe('Run the job worker (sequences, sending, inbound) inside the service.'),
+  WORKER_CONCURRENCY: int(1, 64).default(4).describe('Jobs the worker runs at once.'),
+  WORKER_POLL_MS: int(50, 60_000).default(1000).describe('How often an idle worker looks for due jobs.'),
 }).superRefine((c, ctx) => {
+  if (Boolean(c.DKIM_DOMAIN) !== Boolean(c.DKIM_SELECTOR) || Boolean(c.DKIM_DOMAIN) !== Boolean(c.DKIM_PRIVATE_KEY_FILE)) {
+    ctx.addIssue({ code: 'custom', path: ['DKIM_DOMAIN'], message: 'DKIM needs all three of DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE (or none)' });
+  }
   if (c.BATON_ENGINE !== 'offline' && !c.OPENAI_API_KEY) {
     ctx.addIssue({
       code: 'custom',

@@ -29,6 +29,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   LIFECYCLE_ILLEGAL_TRANSITION: 409,
   IDEMPOTENCY_KEY_IN_USE: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
+  ENROLMENT_REFUSED: 409,
 };
 
 const STATUS_BY_FAULT: Readonly<Record<Fault, number>> = { user: 400, system: 500, model: 502 };

@@ -9,6 +9,8 @@ import { createHttpMetrics, observeRequests } from './metrics.ts';
 import { genReqId, installRequestLog } from './request-log.ts';
 import { healthRoutes, metricsRoute } from './routes/health.ts';
 import { leadRoutes } from './routes/leads.ts';
+import { mailRoutes } from './routes/mail.ts';
+import type { OutreachDeps } from '../../app/outreach/deps.ts';
 
 // Slow clients (slowloris) must not hold a connection forever when no proxy stands in front.
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -20,7 +22,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
  * Routes: POST /v1/leads, GET /v1/leads/:id, GET /metrics (guarded: bearer BATON_API_KEY, or
  * loopback callers only when it is unset), GET /healthz, GET /readyz (open).
  */
-export async function buildHttpServer(deps: AppDeps, config: Config): Promise<FastifyInstance> {
+export async function buildHttpServer(deps: AppDeps, config: Config, options: { outreach?: OutreachDeps; onNewLead?: (leadId: string, channel: string) => void } = {}): Promise<FastifyInstance> {
   const bodyLimit = config.BATON_MAX_BODY_BYTES;
   // Typed as Fastify's base logger so the instance and its plugins share Fastify's default generics.
   const logger: FastifyBaseLogger = deps.logger;
@@ -66,7 +68,8 @@ export async function buildHttpServer(deps: AppDeps, config: Config): Promise<Fa
   const guard = createApiGuard(config.BATON_API_KEY);
   await app.register(healthRoutes, { db: deps.db });
   await app.register(metricsRoute, { metrics, guard });
-  await app.register(leadRoutes, { deps, metrics, guard, bodyLimit });
+  await app.register(leadRoutes, { deps, metrics, guard, bodyLimit, ...(options.onNewLead ? { onNewLead: options.onNewLead } : {}) });
+  if (options.outreach) await app.register(mailRoutes, { deps: options.outreach, guard, maxMailBytes: config.BATON_MAX_MAIL_BYTES });
 
   if (config.BATON_API_KEY === undefined && config.HOST !== 'localhost' && !isLoopbackAddress(config.HOST)) {
     deps.logger.warn({ host: config.HOST }, 'BATON_API_KEY is not set: the API answers only loopback callers although the server listens beyond loopback; set BATON_API_KEY to serve remote callers');

@@ -57,10 +57,13 @@ export interface LeadRoutesOptions {
   metrics: HttpMetrics;
   guard: (request: FastifyRequest) => Caller;
   bodyLimit: number;
+  /** Called after a new lead is stored (not on merges or replays), e.g. to start the inbound fast lane. Must not throw. */
+  onNewLead?: (leadId: string, channel: string) => void;
 }
 
 /** Lead intake and lookup. Transport only: parse, call one use-case, shape the answer. */
-export async function leadRoutes(app: FastifyInstance, { deps, metrics, guard, bodyLimit }: LeadRoutesOptions): Promise<void> {
+export async function leadRoutes(app: FastifyInstance, o: LeadRoutesOptions): Promise<void> {
+  const { deps, metrics, guard, bodyLimit } = o;
   // Before the body is read: an unauthorised caller cannot make us parse a megabyte.
   app.addHook('onRequest', async (request) => {
     guard(request);
@@ -75,6 +78,7 @@ export async function leadRoutes(app: FastifyInstance, { deps, metrics, guard, b
       (created ? metrics.leadsCreated : metrics.leadsMerged).inc({ channel });
       request.leadId = lead.id;
       request.log.info({ leadId: lead.id, created, channel }, created ? 'lead created' : 'lead merged');
+      if (created) o.onNewLead?.(lead.id, channel);
       return { status: created ? 201 : 200, body: { created, lead: leadView(lead) } };
     };
     const answer = key

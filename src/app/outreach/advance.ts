@@ -1,0 +1,139 @@
+import type { Queryable } from '../../adapters/db/db.ts';
+import { appendAudit } from '../../adapters/db/store/audit.ts';
+import { latestQualification } from '../../adapters/db/store/conversations.ts';
+import { getLeadById } from '../../adapters/db/store/leads.ts';
+import { getOutboxByEnrolmentSent, insertOutbox } from '../../adapters/db/store/outbox.ts';
+import { getEnrolment, getSequence, newId, updateEnrolment, type Enrolment } from '../../adapters/db/store/sequences.ts';
+import { findSuppressions } from '../../adapters/db/store/suppressions.ts';
+import { addJob } from '../../adapters/queue/jobs.ts';
+import { toBatonError } from '../../domain/errors.ts';
+import { isContactable } from '../../domain/lifecycle.ts';
+import type { Intent } from '../../domain/qualify/types.ts';
+import type { Lead } from '../../domain/records.ts';
+import { addBusinessDays, nextSendTime, recipientTimeZone } from '../../domain/sequence/calendar.ts';
+import type { SequenceDefinition, SequenceStep } from '../../domain/sequence/definition.ts';
+import { planFrom } from '../../domain/sequence/plan.ts';
+import { composeStepEmail, newMessageId } from './compose.ts';
+import type { OutreachDeps } from './deps.ts';
+import { ADVANCE_TASK, advanceKey, mailboxFor } from './enrol.ts';
+import { moveIfAllowed } from './stage.ts';
+
+export const SEND_TASK = 'outbox.send';
+export const sendKey = (outboxId: string) => `send:${outboxId}`;
+/** A transient SMTP failure is tried this many times in all before the step gives up. */
+export const SEND_MAX_ATTEMPTS = 8;
+
+const MINUTE = 60_000;
+
+/** Ends an enrolment (stopped or completed) and cancels what it had not sent yet. */
+export async function endEnrolment(tx: Queryable, e: Pick<Enrolment, 'id' | 'pendingOutboxId'>, status: 'stopped' | 'completed', reason: string, at: Date): Promise<void> {
+  await updateEnrolment(tx, e.id, { status, stopReason: reason, endedAt: at, pendingOutboxId: null, pausedUntil: null }, at);
+  await tx.query(`UPDATE outbox SET status = 'cancelled', last_error = $2, updated_at = $3 WHERE enrolment_id = $1 AND status = 'pending'`, [e.id, `enrolment ${status}: ${reason}`, at]);
+  await tx.query(`UPDATE jobs SET status = 'cancelled', finished_at = $2, updated_at = $2 WHERE key = $1 AND status = 'queued'`, [advanceKey(e.id), at]);
+}
+
+/** Why a lead may no longer be written to by this enrolment, or null. */
+async function exitReason(tx: Queryable, lead: Lead | null, def: SequenceDefinition): Promise<string | null> {
+  if (!lead) return 'the lead was erased';
+  if ((await findSuppressions(tx, [lead.email])).size > 0) return 'suppressed';
+  if (!isContactable(lead.stage)) return `lead is ${lead.stage}`;
+  if (def.enrolment.exit_stages.includes(lead.stage)) return `lead reached ${lead.stage}`;
+  return null;
+}
+
+/**
+ * Task sequence.advance: run the enrolment's steps from its cursor until one takes time. An email is
+ * written to the outbox (once: its key is the enrolment and its outbox count) and the cursor stays on
+ * it until SMTP accepts it; a wait schedules the next advance; the end completes the enrolment.
+ */
+export async function advanceEnrolment(deps: OutreachDeps, enrolmentId: string): Promise<void> {
+  const woke = await deps.db.transaction(async (tx) => {
+    const at = deps.clock.now();
+    let e = await getEnrolment(tx, enrolmentId, { forUpdate: true });
+    if (!e || e.pendingOutboxId) return false;
+    // A pause (out of office, "not now") ends when its day has come.
+    if (e.status === 'paused' && e.pausedUntil && e.pausedUntil.getTime() <= at.getTime()) {
+      await updateEnrolment(tx, e.id, { status: 'active', pausedUntil: null, pauseReason: null }, at);
+      e = { ...e, status: 'active', pausedUntil: null, pauseReason: null };
+    }
+    if (e.status !== 'active') return false;
+    const seq = await getSequence(tx, e.sequenceId, e.sequenceVersion);
+    if (!seq) throw new Error(`sequence ${e.sequenceId} v${e.sequenceVersion} is missing`);
+    const def = seq.definition;
+    const lead = await getLeadById(tx, e.leadId);
+    const why = await exitReason(tx, lead, def);
+    if (why || !lead) {
+      await endEnrolment(tx, e, 'stopped', why ?? 'lead gone', at);
+      return false;
+    }
+    const q = await latestQualification(tx, lead.id);
+    const zone = recipientTimeZone({ time_zone: lead.timeZone ?? null, country: lead.country ?? null }, deps.settings.senderZone).zone;
+    const window = def.sendWindow ?? deps.settings.sendWindow;
+    const waitEnd = (s: Extract<SequenceStep, { type: 'wait' }>): Date => {
+      if (s.business_days) return addBusinessDays(at, s.business_days, zone, window, lead.country ?? null);
+      const minutes = s.minutes ?? (s.hours ? s.hours * 60 : (s.days ?? 1) * 24 * 60);
+      return new Date(at.getTime() + minutes * MINUTE);
+    };
+    let plan = planFrom(def, e.stepIndex, { lastIntent: (e.lastIntent as Intent | null) ?? q?.intent ?? null, score: q?.score ?? null }, waitEnd);
+    let cursor = e.stepIndex;
+    for (const effect of plan.effects) {
+      if (effect.type === 'notify') {
+        await appendAudit(tx, { actor: `sequence:${def.id}`, action: 'sequence.notify', subjectType: 'lead', subjectId: lead.id, data: { enrolment: e.id, step: effect.stepId, message: effect.message } }, at);
+        deps.logger.info({ leadId: lead.id, enrolmentId: e.id, step: effect.stepId }, 'sequence asks an SDR to look at a lead');
+      } else {
+        // The chat channel arrives with the chat issue; until a provider is configured the step is recorded and passed.
+        await appendAudit(tx, { actor: `sequence:${def.id}`, action: 'sequence.chat_skipped', subjectType: 'lead', subjectId: lead.id, data: { enrolment: e.id, step: effect.stepId, why: 'no chat provider is configured' } }, at);
+      }
+    }
+    // An email whose template needs a field this lead lacks is skipped (and recorded), not sent half-filled.
+    for (let guard = 0; guard < def.steps.length + 1 && plan.stop.type === 'email'; guard += 1) {
+      const stop = plan.stop;
+      const outboxId = newId();
+      const mailbox = deps.settings.mailboxes.find((m) => m.address === e.mailbox) ?? mailboxFor(lead.id, deps.settings.mailboxes);
+      const thread = stop.step.new_thread ? [] : await getOutboxByEnrolmentSent(tx, e.id);
+      let email;
+      try {
+        const account = lead.accountId ? ((await tx.query<{ name: string | null; domain: string }>(`SELECT name, domain FROM accounts WHERE id = $1`, [lead.accountId])).rows[0] ?? null) : null;
+        email = composeStepEmail({
+          def,
+          template: stop.step.template,
+          lead,
+          account,
+          mailbox,
+          token: e.replyToken,
+          messageId: newMessageId(outboxId, mailbox),
+          thread: thread.map((t) => t.messageId),
+          threadSubject: thread[0]?.subject ?? null,
+          settings: deps.settings,
+          enrolmentId: e.id,
+        });
+      } catch (err) {
+        const be = toBatonError(err);
+        await appendAudit(tx, { actor: `sequence:${def.id}`, action: 'sequence.step_skipped', subjectType: 'lead', subjectId: lead.id, data: { enrolment: e.id, step: stop.step.id, code: be.code, why: be.message } }, at);
+        cursor = stop.stepIndex + 1;
+        plan = planFrom(def, cursor, { lastIntent: (e.lastIntent as Intent | null) ?? q?.intent ?? null, score: q?.score ?? null }, waitEnd);
+        continue;
+      }
+      const notBefore = stop.step.immediate ? at : nextSendTime(at, zone, window, lead.country ?? null);
+      const { row } = await insertOutbox(
+        tx,
+        { id: outboxId, stepKey: `${e.id}:${e.outboxSeq}`, enrolmentId: e.id, leadId: lead.id, sequenceId: def.id, stepIndex: stop.stepIndex, stepId: stop.step.id, mailbox: mailbox.address, email, immediate: stop.step.immediate, notBefore },
+        at,
+      );
+      await updateEnrolment(tx, e.id, { stepIndex: stop.stepIndex, outboxSeq: e.outboxSeq + 1, pendingOutboxId: row.id }, at);
+      await addJob(tx, { task: SEND_TASK, payload: { outboxId: row.id }, key: sendKey(row.id), runAt: row.notBefore, maxAttempts: SEND_MAX_ATTEMPTS, priority: stop.step.immediate ? 20 : 0 }, at);
+      return stop.step.immediate;
+    }
+    const stop = plan.stop;
+    if (stop.type === 'wait') {
+      await updateEnrolment(tx, e.id, { stepIndex: stop.nextIndex }, at);
+      await addJob(tx, { task: ADVANCE_TASK, payload: { enrolmentId: e.id }, key: advanceKey(e.id), runAt: stop.until, ifKeyExists: 'replace' }, at);
+    } else if (stop.type === 'end') {
+      await endEnrolment(tx, e, 'completed', stop.reason === 'end_step' ? 'reached an end step' : 'ran out of steps', at);
+      if (stop.moveTo === 'nurture') await moveIfAllowed(tx, lead, 'nurture', `sequence:${def.id}`, 'sequence ended', at);
+      await appendAudit(tx, { actor: `sequence:${def.id}`, action: 'sequence.completed', subjectType: 'lead', subjectId: lead.id, data: { enrolment: e.id } }, at);
+    }
+    return false;
+  });
+  if (woke) deps.wake?.();
+}
