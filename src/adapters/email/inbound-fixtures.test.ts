@@ -61,10 +61,6 @@ const CASES: readonly Case[] = [
     hidden: ['Thanks,', 'Priya Raman', 'Contoso Ltd'],
     returnDate: null,
     inReplyTo: baton('4c03'),
-    knownIssue: {
-      why: "Node 20.18.3+ TextDecoder('windows-1252') decodes 0x80-0x9F as Latin-1 C1 controls (nodejs/node#60888), so parse.ts loses Outlook's smart quotes and dashes",
-      words: 'Hi Ann, We already use a sequencing tool, but the approval step is interesting. We\u0092re a team of 12 \u0096 can you send pricing before we book time?',
-    },
   },
   {
     file: 'outlook-original-message.eml',

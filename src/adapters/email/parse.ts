@@ -193,7 +193,15 @@ const SIBLINGS: Readonly<Record<string, readonly string[]>> = {
   big5: ['big5-hkscs'],
 };
 
+/**
+ * Labels the WHATWG Encoding standard maps to windows-1252 (mail clients mean it whenever they say
+ * Latin-1). Node 20.18.3+ decodes them as plain Latin-1 (nodejs/node#60888), which turns Outlook's
+ * smart quotes and dashes (0x80-0x9F) into invisible control characters, so iconv-lite decodes them.
+ */
+const WINDOWS_1252 = new Set(['windows-1252', 'cp1252', 'x-cp1252', 'iso-8859-1', 'iso8859-1', 'iso_8859-1', 'latin1', 'l1', 'cp819', 'ibm819', 'iso-ir-100']);
+
 function decodeAs(bytes: Buffer, label: string, fatal = false): string | null {
+  if (WINDOWS_1252.has(label)) return iconv.decode(bytes, 'win1252');
   try {
     // WHATWG TextDecoder (with Node's ICU) knows ISO-2022-JP, GB18030 and friends; iconv-lite covers the rest.
     return new TextDecoder(label, { fatal }).decode(bytes);
