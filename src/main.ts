@@ -32,7 +32,10 @@ import type { OutreachDeps, OutreachSettings } from './app/outreach/deps.ts';
 import { checkTimeZone, parseMailboxes, parseSendWindowSpec } from './app/outreach/settings.ts';
 import { loadSequences } from './app/outreach/catalog.ts';
 import { outreachTasks } from './app/outreach/tasks.ts';
-import { enrolNewInboundLead } from './app/outreach/inbound.ts';
+import { enrolNewInboundLead, receiveInbound } from './app/outreach/inbound.ts';
+import { startInboundSmtp, type InboundSmtp } from './adapters/email/smtp-inbound.ts';
+import { startImapPoller, type ImapPoller } from './adapters/email/imap-poll.ts';
+import type { InboundSink } from './app/mail-ports.ts';
 
 export interface Baton extends AppDeps {
   config: Config;
@@ -136,6 +139,10 @@ export async function openBaton(config: Config, options: { logger?: Logger; cloc
 
 export interface RunningService {
   baton: Baton;
+  /** The email channel: its deps, the job worker, and the local sink when no SMTP_URL is set. */
+  outreach: { deps: OutreachDeps; worker: Worker; sink: SmtpSink | null };
+  /** The inbound SMTP server's port, when INBOUND_SMTP_PORT is set. */
+  inboundSmtpPort: number | null;
   /** The address the HTTP server listens on, e.g. http://127.0.0.1:3000 */
   url: string;
   stop(reason?: string): Promise<void>;
@@ -258,14 +265,35 @@ export async function startService(config: Config, options: { logger?: Logger; c
   }
   baton.logger.info({ url, backend: baton.db.kind }, 'baton service listening');
   if (config.WORKER_ENABLED) outreach.worker.start();
+  // Replies come in by SMTP (an MX for the reply domain), IMAP polling, or POST /v1/inbound/email: one pipeline.
+  const sink: InboundSink = (raw, meta) => receiveInbound(outreach.deps, raw, meta);
+  let smtpIn: InboundSmtp | null = null;
+  let imap: ImapPoller | null = null;
+  try {
+    if (config.INBOUND_SMTP_PORT !== undefined) {
+      smtpIn = await startInboundSmtp({ host: config.INBOUND_SMTP_HOST, port: config.INBOUND_SMTP_PORT, domains: [outreach.deps.settings.replyDomain], maxBytes: config.BATON_MAX_MAIL_BYTES, sink, logger: baton.logger.child({ component: 'smtp-in' }) });
+      baton.logger.info({ port: smtpIn.port, domain: outreach.deps.settings.replyDomain }, 'inbound SMTP listening');
+    }
+    if (config.IMAP_URL) imap = startImapPoller({ url: config.IMAP_URL, intervalMs: config.IMAP_POLL_SECONDS * 1000, sink, logger: baton.logger.child({ component: 'imap' }) });
+  } catch (e) {
+    await http.close();
+    await outreach.worker.stop();
+    await outreach.close();
+    await baton.close();
+    throw e;
+  }
   let stopping: Promise<void> | undefined;
   return {
     baton,
     url,
+    outreach: { deps: outreach.deps, worker: outreach.worker, sink: outreach.sink },
+    inboundSmtpPort: smtpIn?.port ?? null,
     stop: (reason = 'stop') =>
       (stopping ??= (async () => {
         baton.logger.info({ reason }, 'baton service stopping');
         await http.close();
+        await smtpIn?.close();
+        await imap?.stop();
         if (config.WORKER_ENABLED) await outreach.worker.stop();
         await outreach.close();
         await baton.close();
