@@ -78,6 +78,8 @@ async function createServerDb(url: string) {
   const db = await openPostgres(withDatabase(url, name), { max: 4 });
   const close = db.close.bind(db);
   return Object.assign(db, {
+    /** The test database's URL, for a child process that must reach the same database. */
+    url: withDatabase(url, name),
     backend: 'postgres' as const,
     close: async () => {
       await close();

@@ -65,7 +65,10 @@ export async function sendOutboxMessage(deps: OutreachDeps, outboxId: string, ct
     const seqId = row.sequenceId;
     const scopes = [`mailbox:${row.mailbox}`, ...(seqId ? [`sequence:${seqId}`] : [])];
     // A row left `sending` by a worker that died: its quota is taken; send it again as it is.
-    if (row.status === 'sending') return { kind: 'send', row, day, scopes: [] };
+    if (row.status === 'sending') {
+      await setOutboxStatus(tx, row.id, 'sending', at, { attempt: true, lastError: 'the previous attempt ended without a result (worker stopped or crashed)' });
+      return { kind: 'send', row, day, scopes: [] };
+    }
     const def = seqId ? (await getSequence(tx, seqId, e?.sequenceVersion))?.definition : undefined;
     if (!row.immediate) {
       const zone = recipientTimeZone({ time_zone: lead.timeZone ?? null, country: lead.country ?? null }, s.senderZone).zone;
