@@ -6,6 +6,7 @@ import { registerLeadsCommands } from './commands/leads.ts';
 import { registerEvalCommand } from './commands/eval.ts';
 import { registerQualifyCommand } from './commands/qualify.ts';
 import { registerMailCommands } from './commands/mail.ts';
+import { registerSequenceCommands } from './commands/sequences.ts';
 
 /** Exit codes of every `baton` command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const;
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
 
   // Further commands register here.
   registerMailCommands(program);
+  registerSequenceCommands(program);
   registerLeadsCommands(program);
   registerEvalCommand(program);
   registerQualifyCommand(program);
