@@ -1,4 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSmtpMailer } from '../../adapters/email/mailer.ts';
 import { simpleParser } from 'mailparser';
 import { buildDsn, buildRawMessage } from '../../adapters/email/mime.ts';
 import { getLeadById } from '../../adapters/db/store/leads.ts';
@@ -146,5 +149,38 @@ describe('email sequences end to end (real SMTP on loopback, virtual time)', () 
     const { rows } = await h.db.query<{ sent_at: Date }>('SELECT sent_at FROM outbox WHERE lead_id = $1', [leadId]);
     const sentAt = rows[0]?.sent_at as Date;
     expect(sentAt.getTime()).toBeGreaterThanOrEqual(new Date('2026-03-03T14:00:00Z').getTime());
+  });
+});
+
+describe('the sequence emails as they reach a real SMTP server (DKIM on)', () => {
+  it('carry our Message-ID, thread follow-ups, one-click unsubscribe headers, and verify under DKIM', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const resolver = async (name: string, rrtype: string): Promise<string[][]> => {
+      if (rrtype === 'TXT' && name === 'baton._domainkey.sender.test') return [[`v=DKIM1; k=rsa; p=${publicKey.toString('base64')}`]];
+      throw Object.assign(new Error(`no ${rrtype} record for ${name}`), { code: 'ENOTFOUND' });
+    };
+    const h = await createOutreachHarness({ mailer: (url) => createSmtpMailer({ url, dkim: { domainName: 'sender.test', keySelector: 'baton', privateKey } }) });
+    try {
+      const leadId = await h.addLead('lee@buyer.test', { firstName: 'Lee', company: 'Buyer Inc', country: 'GB' });
+      const e = await enrolLead(h.deps, { leadId, sequenceId: 'outbound-intro', actor: 'test' });
+      await h.worker.runDue({ until: new Date('2026-03-06T18:00:00Z') });
+      expect(h.sink.messages).toHaveLength(2);
+      const [first, second] = await Promise.all(h.sink.messages.map((m) => simpleParser(m.raw)));
+      const { rows } = await h.db.query<{ message_id: string }>('SELECT message_id FROM outbox WHERE enrolment_id = $1 ORDER BY created_at', [e.id]);
+      expect([first?.messageId, second?.messageId]).toEqual(rows.map((r) => r.message_id));
+      expect(first?.messageId).toMatch(/^<[0-9a-f-]{36}@sender\.test>$/);
+      expect(second?.inReplyTo).toBe(first?.messageId);
+      expect(second?.subject).toBe('Re: A question for Buyer Inc');
+      for (const m of h.sink.messages) {
+        const raw = m.raw.toString('latin1');
+        expect(raw).toContain('\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n');
+        expect(raw.replace(/\r\n[ \t]+/g, ' ')).toContain(`List-Unsubscribe: <http://127.0.0.1:3000/u/${e.replyToken}>, <mailto:unsubscribe+${e.replyToken}@replies.sender.test>`);
+        expect(raw).toMatch(new RegExp(`\\r\\nReply-To: reply\\+${e.replyToken}@replies\\.sender\\.test\\r\\n`));
+        const v = await dkimVerify(m.raw, { resolver });
+        expect(v.results[0]?.status.result).toBe('pass');
+      }
+    } finally {
+      await h.close();
+    }
   });
 });
