@@ -13,9 +13,10 @@ import type { Lead } from '../../domain/records.ts';
 import { addBusinessDays, nextSendTime, recipientTimeZone } from '../../domain/sequence/calendar.ts';
 import type { SequenceDefinition, SequenceStep } from '../../domain/sequence/definition.ts';
 import { planFrom } from '../../domain/sequence/plan.ts';
-import { composeStepEmail, newMessageId } from './compose.ts';
+import { composeStepEmail, newMessageId, templateValues } from './compose.ts';
+import { renderTemplate } from '../../domain/sequence/template.ts';
 import type { OutreachDeps } from './deps.ts';
-import { ADVANCE_TASK, advanceKey, mailboxFor } from './enrol.ts';
+import { ADVANCE_TASK, advanceKey, mailboxFor, scheduleRecycle } from './enrol.ts';
 import { moveIfAllowed } from './stage.ts';
 
 export const SEND_TASK = 'outbox.send';
@@ -78,7 +79,13 @@ export async function advanceEnrolment(deps: OutreachDeps, enrolmentId: string):
     let cursor = e.stepIndex;
     for (const effect of plan.effects) {
       if (effect.type === 'notify') {
-        await appendAudit(tx, { actor: `sequence:${def.id}`, action: 'sequence.notify', subjectType: 'lead', subjectId: lead.id, data: { enrolment: e.id, step: effect.stepId, message: effect.message } }, at);
+        let message = effect.message;
+        try {
+          message = renderTemplate({ name: `${def.id}/${effect.stepId}`, subject: '-', body: effect.message }, templateValues(lead, null, mailboxFor(lead.id, deps.settings.mailboxes), def)).text;
+        } catch {
+          // A field without a fallback is missing: the SDR still gets the note, placeholders and all.
+        }
+        await appendAudit(tx, { actor: `sequence:${def.id}`, action: 'sequence.notify', subjectType: 'lead', subjectId: lead.id, data: { enrolment: e.id, step: effect.stepId, message } }, at);
         deps.logger.info({ leadId: lead.id, enrolmentId: e.id, step: effect.stepId }, 'sequence asks an SDR to look at a lead');
       } else {
         // The chat channel arrives with the chat issue; until a provider is configured the step is recorded and passed.
@@ -130,7 +137,9 @@ export async function advanceEnrolment(deps: OutreachDeps, enrolmentId: string):
       await addJob(tx, { task: ADVANCE_TASK, payload: { enrolmentId: e.id }, key: advanceKey(e.id), runAt: stop.until, ifKeyExists: 'replace' }, at);
     } else if (stop.type === 'end') {
       await endEnrolment(tx, e, 'completed', stop.reason === 'end_step' ? 'reached an end step' : 'ran out of steps', at);
-      if (stop.moveTo === 'nurture') await moveIfAllowed(tx, lead, 'nurture', `sequence:${def.id}`, 'sequence ended', at);
+      if (stop.moveTo === 'nurture' && (await moveIfAllowed(tx, lead, 'nurture', `sequence:${def.id}`, 'sequence ended', at)) === 'nurture' && def.kind !== 'nurture') {
+        await scheduleRecycle(deps, tx, lead.id, at);
+      }
       await appendAudit(tx, { actor: `sequence:${def.id}`, action: 'sequence.completed', subjectType: 'lead', subjectId: lead.id, data: { enrolment: e.id } }, at);
     }
     return false;

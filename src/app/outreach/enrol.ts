@@ -85,3 +85,30 @@ export async function enrolLead(deps: OutreachDeps, input: { leadId: string; seq
   deps.wake?.();
   return e;
 }
+
+export const RECYCLE_TASK = 'lead.recycle';
+
+/**
+ * The recycle branch: a lead set aside (not interested, "not now" without a date, a sequence that ended
+ * in nurture, later an SDR's rejection) enters the nurture sequence after the cool-off, never a void.
+ */
+export async function scheduleRecycle(deps: OutreachDeps, tx: Queryable, leadId: string, at: Date): Promise<void> {
+  if (!deps.settings.nurtureSequence) return;
+  const runAt = new Date(at.getTime() + deps.settings.recycleCoolOffDays * 86_400_000);
+  await addJob(tx, { task: RECYCLE_TASK, payload: { leadId }, key: `recycle:${leadId}`, runAt, ifKeyExists: 'replace' }, at);
+}
+
+/** Task lead.recycle: enrol in the nurture sequence when the rules allow it then; a refusal is recorded, not retried. */
+export async function recycleLead(deps: OutreachDeps, leadId: string): Promise<void> {
+  const sequenceId = deps.settings.nurtureSequence;
+  if (!sequenceId) return;
+  try {
+    await enrolLead(deps, { leadId, sequenceId, actor: 'system:recycle' });
+  } catch (e) {
+    if (e instanceof EnrolmentRefusedError || e instanceof NotFoundError) {
+      deps.logger.info({ leadId, why: e.message }, 'recycle: lead not enrolled in nurture');
+      return;
+    }
+    throw e;
+  }
+}

@@ -20,7 +20,7 @@ import { askedResumeDate } from '../../domain/sequence/resume.ts';
 import type { InboundVia } from '../mail-ports.ts';
 import type { OutreachDeps } from './deps.ts';
 import { endEnrolment } from './advance.ts';
-import { ADVANCE_TASK, advanceKey, enrolInTx, EnrolmentRefusedError } from './enrol.ts';
+import { ADVANCE_TASK, advanceKey, enrolInTx, EnrolmentRefusedError, scheduleRecycle } from './enrol.ts';
 import { moveIfAllowed } from './stage.ts';
 
 export const INBOUND_TASK = 'inbound.process';
@@ -350,6 +350,7 @@ export async function processInbound(deps: OutreachDeps, inboundId: string): Pro
           if (isLive(e)) await endEnrolment(tx, e, 'stopped', 'the lead replied: not now', at);
           await moveIfAllowed(tx, fresh, 'nurture', 'system:inbound', 'not now, no date given', at);
           actions.push('stopped', 'nurture');
+          await scheduleRecycle(deps, tx, fresh.id, at);
         }
         break;
       }
@@ -357,6 +358,7 @@ export async function processInbound(deps: OutreachDeps, inboundId: string): Pro
         if (isLive(e)) await endEnrolment(tx, e, 'stopped', 'the lead is not interested', at);
         await moveIfAllowed(tx, fresh, 'nurture', 'system:inbound', 'not interested', at);
         actions.push('stopped', 'nurture');
+        await scheduleRecycle(deps, tx, fresh.id, at);
         break;
       case 'referral': {
         if (isLive(e)) await endEnrolment(tx, e, 'stopped', 'the lead referred us to someone else', at);

@@ -137,6 +137,22 @@ describe('email sequences end to end (real SMTP on loopback, virtual time)', () 
     expect(rows.find((r) => r.email === 'dana@somewhere.test')?.first_channel).toBe('referral');
   });
 
+  it('a lead that is not interested goes to nurture and, after the cool-off, into the nurture sequence (never a void)', async () => {
+    const leadId = await h.addLead('pat@buyer.test', { firstName: 'Pat' });
+    await enrolLead(h.deps, { leadId, sequenceId: 'inbound-fast-lane', actor: 'test' });
+    await h.worker.runDue();
+    await reply('Thanks, but we are not interested.');
+    expect((await getLeadById(h.db, leadId))?.stage).toBe('nurture');
+    await h.worker.runDue({ until: new Date('2026-03-30T00:00:00Z') });
+    expect(h.sink.messages).toHaveLength(1);
+    await h.worker.runDue({ until: new Date('2026-04-03T00:00:00Z') });
+    const e = await currentEnrolment(h.db, leadId);
+    expect(e?.sequenceId).toBe('nurture-monthly');
+    expect(e?.enrolledBy).toBe('system:recycle');
+    expect(h.sink.messages).toHaveLength(2);
+    expect((await lastSent()).subject).toBe('Checking in, Pat');
+  });
+
   it('outside the send window the email waits for the recipient morning, never at 3 a.m. their time', async () => {
     // Tuesday 3 March 2026 08:00 UTC = 03:00 in New York.
     h.clock.set('2026-03-03T08:00:00Z');
