@@ -60,11 +60,11 @@ describe('email channel in the service', () => {
     const raw = msg.raw.toString('latin1');
     expect(raw).toMatch(/\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n/);
     const listUnsub = /\r\nList-Unsubscribe: (<[^>]+>),\s*(<mailto:[^>]+>)/.exec(raw.replace(/\r\n[ \t]+/g, ' '));
-    expect(listUnsub?.[1]).toMatch(/^<http:\/\/127\.0\.0\.1:3000\/u\/[A-Za-z0-9_-]+>$/);
+    expect(listUnsub?.[1]).toMatch(new RegExp(`^<${svc.url.replace(/[.]/g, '\\.')}/u/[A-Za-z0-9_-]+>$`));
     expect(listUnsub?.[2]).toMatch(/^<mailto:unsubscribe\+[A-Za-z0-9_-]+@replies\.example\.test>$/);
     expect(await stageOf(leadId)).toBe('contacted');
 
-    // The link, on this service's own address.
+    // The link points at this service (BATON_PUBLIC_URL unset).
     const path = new URL(listUnsub?.[1]?.slice(1, -1) ?? '').pathname;
     // A GET (what link scanners do) shows a page and changes nothing.
     const page = await fetch(`${svc.url}${path}`);

@@ -158,7 +158,7 @@ export function outreachSettings(config: Config): OutreachSettings {
   return {
     mailboxes: parseMailboxes(config.MAIL_FROM),
     replyDomain: config.MAIL_REPLY_DOMAIN.toLowerCase(),
-    publicUrl: config.BATON_PUBLIC_URL,
+    publicUrl: config.BATON_PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`,
     postalAddress: config.MAIL_POSTAL_ADDRESS,
     senderZone: checkTimeZone(config.BATON_TIME_ZONE),
     sendWindow: parseSendWindowSpec(config.BATON_SEND_WINDOW),
@@ -264,6 +264,9 @@ export async function startService(config: Config, options: { logger?: Logger; c
     throw err;
   }
   baton.logger.info({ url, backend: baton.db.kind }, 'baton service listening');
+  // Without BATON_PUBLIC_URL the links point at this server; with PORT=0 its port is known only now,
+  // before the worker writes any email.
+  if (!config.BATON_PUBLIC_URL) (outreach.deps.settings as { publicUrl: string }).publicUrl = url;
   if (config.WORKER_ENABLED) outreach.worker.start();
   // Replies come in by SMTP (an MX for the reply domain), IMAP polling, or POST /v1/inbound/email: one pipeline.
   const sink: InboundSink = (raw, meta) => receiveInbound(outreach.deps, raw, meta);

@@ -91,12 +91,9 @@ export const ConfigSchema = z.object({
     .default('replies.baton.localhost')
     .describe('Domain of reply addresses (reply+<token>@...): point its MX at the inbound SMTP server, or forward it to the IMAP mailbox.'),
   MAIL_POSTAL_ADDRESS: z.string().trim().min(5).max(300).default('Baton demo, 1 Example Street, 00000 Example City').describe("The sender's postal address, printed in every email (required by anti-spam laws)."),
-  BATON_PUBLIC_URL: z
-    .string()
-    .trim()
-    .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { error: 'must be an http(s) URL such as https://baton.example.com' })
-    .default('http://127.0.0.1:3000')
-    .describe('Public address of the service, for unsubscribe links.'),
+  BATON_PUBLIC_URL: optionalString
+    .refine((v) => v === undefined || /^https?:\/\/[^\s/]+(\/\S*)?$/.test(v), { error: 'must be an http(s) URL such as https://baton.example.com' })
+    .describe('Public address of the service, for unsubscribe links. Unset: http://HOST:PORT (loopback when HOST is 0.0.0.0).'),
   BATON_TIME_ZONE: z.string().trim().min(1).default('UTC').describe("The sending team's IANA time zone: the day of mailbox caps, and recipients' zone when nothing better is known."),
   BATON_SEND_WINDOW: z
     .string()
