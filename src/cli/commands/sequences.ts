@@ -3,7 +3,8 @@ import { loadConfig } from '../../config/load.ts';
 import { listSequences } from '../../adapters/db/store/sequences.ts';
 import { getLeadByEmail } from '../../adapters/db/store/leads.ts';
 import { loadSequences, migrateEnrolments, readSequenceFiles } from '../../app/outreach/catalog.ts';
-import { enrolLead } from '../../app/outreach/enrol.ts';
+import { enrolLead, EnrolmentRefusedError } from '../../app/outreach/enrol.ts';
+import { EXIT, ExitCode } from '../main.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { isValidEmail, normalizeEmail } from '../../domain/lead.ts';
 import { buildOutreach, openBaton, sequencesDir, templatesDir } from '../../main.ts';
@@ -58,23 +59,53 @@ export function registerSequenceCommands(program: Command): void {
 
   seq
     .command('enrol')
-    .description('put a lead into a sequence; the worker of a running service (or `baton serve`) sends its steps')
+    .description('put leads into a sequence (by address, or every lead of an import source); the worker of a running service sends the steps')
     .argument('<sequence>', 'sequence id')
-    .argument('<email>', "the lead's email address")
-    .action(async (sequenceId: string, rawEmail: string) => {
-      const email = normalizeEmail(rawEmail);
-      if (!isValidEmail(email)) throw new ValidationError(`"${rawEmail}" is not an email address`);
+    .argument('[emails...]', "the leads' email addresses")
+    .option('--source <name>', 'every lead that came from this source (e.g. the --source of an import)')
+    .action(async (sequenceId: string, rawEmails: string[], opts: { source?: string }) => {
+      if (rawEmails.length === 0 && !opts.source) throw new ValidationError('name the leads: email addresses, or --source NAME');
+      const emails = rawEmails.map((raw) => {
+        const email = normalizeEmail(raw);
+        if (!isValidEmail(email)) throw new ValidationError(`"${raw}" is not an email address`);
+        return email;
+      });
       const baton = await openBaton(loadConfig());
       const outreach = await buildOutreach(baton, { mailer: { send: () => Promise.reject(new Error('this command does not send')), close: async () => undefined } });
+      let enrolled = 0;
+      const refused = new Map<string, number>();
       try {
-        const lead = await getLeadByEmail(baton.db, email);
-        if (!lead) throw new NotFoundError('lead', email);
-        const e = await enrolLead(outreach.deps, { leadId: lead.id, sequenceId, actor: 'cli:sequences-enrol' });
-        console.log(`enrolled ${lead.id} in ${e.sequenceId}@v${e.sequenceVersion} (enrolment ${e.id}); the worker sends its steps`);
+        const ids: { id: string; label: string }[] = [];
+        for (const email of emails) {
+          const lead = await getLeadByEmail(baton.db, email);
+          if (!lead) throw new NotFoundError('lead', email);
+          ids.push({ id: lead.id, label: email });
+        }
+        if (opts.source) {
+          const { rows } = await baton.db.query<{ id: string }>(
+            `SELECT id FROM leads WHERE first_source = $1 UNION SELECT lead_id FROM lead_sources WHERE source = $1`,
+            [opts.source],
+          );
+          for (const r of rows) ids.push({ id: r.id, label: r.id });
+        }
+        for (const { id, label } of ids) {
+          try {
+            await enrolLead(outreach.deps, { leadId: id, sequenceId, actor: 'cli:sequences-enrol' });
+            enrolled += 1;
+          } catch (e) {
+            if (!(e instanceof EnrolmentRefusedError)) throw e;
+            const why = e.message.replace(/^cannot enrol: /, '').replace(/ from \d{4}-\d{2}-\d{2}.*$/, '');
+            refused.set(why, (refused.get(why) ?? 0) + 1);
+            if (ids.length <= 20) console.log(`not enrolled ${label}: ${e.message.replace(/^cannot enrol: /, '')}`);
+          }
+        }
       } finally {
         await outreach.close();
         await baton.close();
       }
+      console.log(`enrolled ${enrolled} lead(s) in ${sequenceId}; the worker of the service sends their steps`);
+      for (const [why, n] of refused) console.log(`  not enrolled (${n}): ${why}`);
+      if (refused.size > 0) throw new ExitCode(enrolled > 0 ? EXIT.partial : EXIT.failed);
     });
 
   seq

@@ -159,6 +159,19 @@ export function defineSequence(raw: unknown, templates: (name: string) => EmailT
   const parsed = SequenceFileSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top)'}: ${i.message}`);
+    // The templates of the steps that can be read are checked too, so one pass names every problem.
+    const rawSteps = (raw as { steps?: unknown } | null)?.steps;
+    if (Array.isArray(rawSteps)) {
+      rawSteps.forEach((st: unknown, i) => {
+        const t = (st as { type?: unknown; template?: unknown } | null) ?? {};
+        if (t.type !== 'email' || typeof t.template !== 'string') return;
+        try {
+          templates(t.template);
+        } catch (e) {
+          lines.push(`steps.${i}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      });
+    }
     throw new ValidationError(`${where} is not a valid sequence:\n  ${lines.join('\n  ')}`, { problems: lines }, 'SEQUENCE_INVALID');
   }
   const f = parsed.data;
