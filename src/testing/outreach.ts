@@ -16,6 +16,7 @@ import type { LeadFields } from '../domain/lead.ts';
 import { OfflineEngine } from '../domain/qualify/engine.offline.ts';
 import { parseScoringPolicy } from '../domain/qualify/policy.ts';
 import type { QualificationEngine } from '../domain/qualify/types.ts';
+import type { Personaliser } from '../domain/sequence/personalise.ts';
 import { readFileSync } from 'node:fs';
 import { createTestDb } from './db.ts';
 
@@ -54,7 +55,7 @@ export interface OutreachHarness {
 
 /** The email channel on a fresh test database: shipped sequences, offline engine, a loopback SMTP sink, a worker on a manual clock. */
 export async function createOutreachHarness(
-  options: { settings?: Partial<OutreachSettings>; start?: string; sink?: SmtpSinkOptions; engine?: QualificationEngine; mailer?: (sinkUrl: string) => Mailer; sequencesDir?: string } = {},
+  options: { settings?: Partial<OutreachSettings>; start?: string; sink?: SmtpSinkOptions; engine?: QualificationEngine; mailer?: (sinkUrl: string) => Mailer; sequencesDir?: string; personaliser?: Personaliser } = {},
 ): Promise<OutreachHarness> {
   const db = await createTestDb();
   const clock = new ManualClock(options.start ?? '2026-03-02T10:00:00Z');
@@ -69,6 +70,7 @@ export async function createOutreachHarness(
     mailer,
     engine: options.engine ?? new OfflineEngine(policy),
     settings: { ...TEST_SETTINGS, ...options.settings },
+    ...(options.personaliser ? { personaliser: options.personaliser } : {}),
   };
   const worker = new Worker({ db, clock, logger, tasks: outreachTasks(deps), concurrency: 1 });
   await loadSequences(deps, options.sequencesDir ?? SHIPPED_SEQUENCES, SHIPPED_TEMPLATES);

@@ -15,6 +15,7 @@ import type { SequenceDefinition, SequenceStep } from '../../domain/sequence/def
 import { planFrom } from '../../domain/sequence/plan.ts';
 import { composeStepEmail, newMessageId, templateValues } from './compose.ts';
 import { renderTemplate } from '../../domain/sequence/template.ts';
+import { personaliseFacts } from '../../domain/sequence/personalise.ts';
 import type { OutreachDeps } from './deps.ts';
 import { ADVANCE_TASK, advanceKey, mailboxFor, scheduleRecycle } from './enrol.ts';
 import { moveIfAllowed } from './stage.ts';
@@ -48,6 +49,9 @@ async function exitReason(tx: Queryable, lead: Lead | null, def: SequenceDefinit
  * it until SMTP accepts it; a wait schedules the next advance; the end completes the enrolment.
  */
 export async function advanceEnrolment(deps: OutreachDeps, enrolmentId: string): Promise<void> {
+  // A model call never runs inside the transaction: the opener is written first, for the step the
+  // enrolment is about to reach, and used only if the transaction reaches that same step.
+  const pre = deps.personaliser ? await personalOpener(deps, enrolmentId) : null;
   const woke = await deps.db.transaction(async (tx) => {
     const at = deps.clock.now();
     let e = await getEnrolment(tx, enrolmentId, { forUpdate: true });
@@ -113,7 +117,11 @@ export async function advanceEnrolment(deps: OutreachDeps, enrolmentId: string):
           threadSubject: thread[0]?.subject ?? null,
           settings: deps.settings,
           enrolmentId: e.id,
+          opener: stop.step.personalise && pre?.stepIndex === stop.stepIndex ? pre.opener : null,
         });
+        if (stop.step.personalise && pre?.stepIndex === stop.stepIndex) {
+          await appendAudit(tx, { actor: `sequence:${def.id}`, action: 'sequence.personalised', subjectType: 'lead', subjectId: lead.id, data: { enrolment: e.id, step: stop.step.id, used: Boolean(pre.opener), reason: pre.reason, model: pre.model ?? null } }, at);
+        }
       } catch (err) {
         const be = toBatonError(err);
         await appendAudit(tx, { actor: `sequence:${def.id}`, action: 'sequence.step_skipped', subjectType: 'lead', subjectId: lead.id, data: { enrolment: e.id, step: stop.step.id, code: be.code, why: be.message } }, at);
@@ -145,4 +153,34 @@ export async function advanceEnrolment(deps: OutreachDeps, enrolmentId: string):
     return false;
   });
   if (woke) deps.wake?.();
+}
+
+/**
+ * For an enrolment whose next stop is an email step with `personalise: true`: the model's checked
+ * opener (null when it had nothing grounded to say). Read without locks; the caller re-plans inside
+ * its transaction and uses the opener only for the same step.
+ */
+async function personalOpener(deps: OutreachDeps, enrolmentId: string): Promise<{ stepIndex: number; opener: string | null; reason: string; model?: string } | null> {
+  const personaliser = deps.personaliser;
+  if (!personaliser) return null;
+  const e = await getEnrolment(deps.db, enrolmentId);
+  if (!e || e.pendingOutboxId || (e.status !== 'active' && !(e.status === 'paused' && e.pausedUntil && e.pausedUntil.getTime() <= deps.clock.now().getTime()))) return null;
+  const seq = await getSequence(deps.db, e.sequenceId, e.sequenceVersion);
+  const lead = await getLeadById(deps.db, e.leadId);
+  if (!seq || !lead) return null;
+  const q = await latestQualification(deps.db, lead.id);
+  const plan = planFrom(seq.definition, e.stepIndex, { lastIntent: (e.lastIntent as Intent | null) ?? q?.intent ?? null, score: q?.score ?? null }, () => deps.clock.now());
+  if (plan.stop.type !== 'email' || !plan.stop.step.personalise) return null;
+  const t = seq.definition.templates[plan.stop.step.template];
+  if (!t) return null;
+  const account = lead.accountId ? ((await deps.db.query<{ name: string | null; domain: string }>(`SELECT name, domain FROM accounts WHERE id = $1`, [lead.accountId])).rows[0] ?? null) : null;
+  const values = templateValues(lead, account, mailboxFor(lead.id, deps.settings.mailboxes), seq.definition);
+  let text: string;
+  try {
+    text = renderTemplate(t, values).text;
+  } catch {
+    return null;
+  }
+  const r = await personaliser.personalise({ template: { name: t.name, subject: t.subject, body: text }, facts: personaliseFacts(values), lang: /[\u4e00-\u9fff]/.test(text) ? 'zh' : 'en' });
+  return { stepIndex: plan.stop.stepIndex, opener: r.opener, reason: r.reason, ...(r.model ? { model: r.model } : {}) };
 }

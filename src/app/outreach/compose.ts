@@ -58,10 +58,13 @@ export function composeStepEmail(input: {
   threadSubject: string | null;
   settings: Pick<OutreachSettings, 'publicUrl' | 'replyDomain' | 'postalAddress'>;
   enrolmentId: string;
+  /** A checked personal first line from the model (personalise: true), placed after the greeting. */
+  opener?: string | null;
 }): OutboundEmail {
   const t = input.def.templates[input.template];
   if (!t) throw new Error(`sequence ${input.def.id} has no template ${input.template}`);
-  const r = renderTemplate(t, templateValues(input.lead, input.account, input.mailbox, input.def));
+  const rendered = renderTemplate(t, templateValues(input.lead, input.account, input.mailbox, input.def));
+  const r = input.opener ? { ...rendered, text: withOpener(rendered.text, input.opener) } : rendered;
   const url = unsubscribeUrl(input.settings, input.token);
   const footerText = `--\nNot interested? Unsubscribe with one click: ${url}\n${input.settings.postalAddress}`;
   const paragraphs = r.text.split(/\n{2,}/).map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`);
@@ -82,4 +85,11 @@ export function composeStepEmail(input: {
     listUnsubscribe: { url, mailto: unsubscribeAddress(input.settings, input.token) },
     headers: { 'X-Baton-Enrolment': input.enrolmentId },
   };
+}
+
+/** The opener as the paragraph after the greeting (the first paragraph), or first when there is no greeting. */
+export function withOpener(text: string, opener: string): string {
+  const paras = text.split(/\n{2,}/);
+  const greeting = paras[0] !== undefined && paras[0].length <= 60 && !/[.?!]\s*$/.test(paras[0]);
+  return (greeting ? [paras[0], opener, ...paras.slice(1)] : [opener, ...paras]).join('\n\n');
 }

@@ -2,6 +2,7 @@ import type { AppDeps } from '../deps.ts';
 import type { Mailer } from '../mail-ports.ts';
 import type { QualificationEngine } from '../../domain/qualify/types.ts';
 import type { SendWindow } from '../../domain/sequence/calendar.ts';
+import type { Personaliser } from '../../domain/sequence/personalise.ts';
 
 /** One sending mailbox. */
 export interface Mailbox {
@@ -46,6 +47,8 @@ export interface OutreachDeps extends AppDeps {
   readonly mailer: Mailer;
   readonly engine: QualificationEngine;
   readonly settings: OutreachSettings;
+  /** Writes personal first lines for `personalise: true` steps; absent without a model (the template goes as written). */
+  readonly personaliser?: Personaliser;
   /** Poke the job worker after an in-process enqueue (the fast lane), when one runs in this process. */
   readonly wake?: () => void;
 }

@@ -200,3 +200,33 @@ describe('the sequence emails as they reach a real SMTP server (DKIM on)', () =>
     }
   });
 });
+
+describe('personalised first lines (personalise: true)', () => {
+  it('puts the checked opener after the greeting; without one the template goes as written', async () => {
+    const seen: Record<string, string>[] = [];
+    const h = await createOutreachHarness({
+      personaliser: {
+        personalise: async (input) => {
+          seen.push({ ...input.facts });
+          return input.facts['lead.first_name'] === 'Lee' ? { opener: 'Running sales at Buyer Inc must keep your inbox busy.', reason: 'ok', model: 'stub' } : { opener: null, reason: 'not_grounded: Series' };
+        },
+      },
+    });
+    try {
+      const lee = await h.addLead('lee@buyer.test', { firstName: 'Lee', company: 'Buyer Inc', title: 'VP Sales', country: 'GB' });
+      const kim = await h.addLead('kim@other.test', { firstName: 'Kim', company: 'Other Co', country: 'GB' });
+      await enrolLead(h.deps, { leadId: lee, sequenceId: 'outbound-intro', actor: 'test' });
+      await enrolLead(h.deps, { leadId: kim, sequenceId: 'outbound-intro', actor: 'test' });
+      await h.worker.runDue({ until: new Date('2026-03-02T16:00:00Z') });
+      const byTo = new Map(await Promise.all(h.sink.messages.map(async (m) => [m.envelopeTo[0], await simpleParser(m.raw)] as const)));
+      expect(byTo.get('lee@buyer.test')?.text).toMatch(/^Hi Lee,\n\nRunning sales at Buyer Inc must keep your inbox busy\.\n\nI'm Ann\./);
+      expect(byTo.get('kim@other.test')?.text).toMatch(/^Hi Kim,\n\nI'm Ann\./);
+      // The model sees the lead record's fields, never the address.
+      expect(seen.every((f) => !Object.values(f).some((v) => v.includes('@')))).toBe(true);
+      const { rows } = await h.db.query<{ data: { used: boolean; reason: string } }>(`SELECT data FROM audit_log WHERE action = 'sequence.personalised' ORDER BY id`);
+      expect(rows.map((r) => r.data.used).sort()).toEqual([false, true]);
+    } finally {
+      await h.close();
+    }
+  });
+});
