@@ -164,7 +164,8 @@ export function defineSequence(raw: unknown, templates: (name: string) => EmailT
     if (Array.isArray(rawSteps)) {
       rawSteps.forEach((st: unknown, i) => {
         const t = (st as { type?: unknown; template?: unknown } | null) ?? {};
-        if (t.type !== 'email' || typeof t.template !== 'string') return;
+        // A name the schema refused (say "../x") is reported above and never looked up on disk.
+        if (t.type !== 'email' || typeof t.template !== 'string' || !TemplateName.safeParse(t.template).success) return;
         try {
           templates(t.template);
         } catch (e) {

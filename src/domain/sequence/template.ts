@@ -74,8 +74,11 @@ export function checkPlaceholders(t: EmailTemplate): TemplateField[] {
   for (const part of [t.subject, t.body]) {
     const wellFormed = [...part.matchAll(PLACEHOLDER)];
     const all = part.match(ANY_BRACES) ?? [];
-    if (all.length !== wellFormed.length) {
-      const bad = all.find((b) => !new RegExp(`^${PLACEHOLDER.source}$`).test(b));
+    // Braces left over once the placeholders are taken out ("{{ lead.first_name }", "{{ lead.title")
+    // are a typo that would otherwise reach the reader as written.
+    const stray = /\{\{[^{}]*\}?|\}\}/.exec(part.replace(PLACEHOLDER, ''))?.[0];
+    if (all.length !== wellFormed.length || stray !== undefined) {
+      const bad = all.find((b) => !new RegExp(`^${PLACEHOLDER.source}$`).test(b)) ?? stray;
       throw templateError(t.name, `has a malformed placeholder ${bad ?? ''}; write {{ lead.first_name }} or {{ lead.first_name | "there" }}`);
     }
     for (const p of wellFormed) {
