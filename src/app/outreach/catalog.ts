@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { appendAudit } from '../../adapters/db/store/audit.ts';
 import { getSequence, saveSequenceVersion } from '../../adapters/db/store/sequences.ts';
 import { ConfigError, NotFoundError, toBatonError, ValidationError } from '../../domain/errors.ts';
-import { defineSequence, type SequenceDefinition } from '../../domain/sequence/definition.ts';
+import { defineSequence, POSITIONAL_ID, type SequenceDefinition } from '../../domain/sequence/definition.ts';
 import { parseTemplate, type EmailTemplate } from '../../domain/sequence/template.ts';
 import type { AppDeps } from '../deps.ts';
 
@@ -82,7 +82,8 @@ export async function loadSequences(deps: AppDeps, sequencesDir: string, templat
 /**
  * Moves the sequence's live enrolments onto its latest version (asked for explicitly: an edit does
  * not change leads already in flight otherwise). Each keeps its place by step id; an enrolment whose
- * current step no longer exists is left on its version and reported.
+ * current step no longer exists, or sits on an unnamed step (whose id is only its position), is left
+ * on its version and reported. Name the steps of a sequence you expect to edit in flight.
  */
 export async function migrateEnrolments(deps: AppDeps, sequenceId: string, actor: string): Promise<{ version: number; moved: number; kept: { enrolmentId: string; step: string }[] }> {
   const at = deps.clock.now();
@@ -103,7 +104,8 @@ export async function migrateEnrolments(deps: AppDeps, sequenceId: string, actor
         if (old) versions.set(r.sequence_version, old);
       }
       const stepId = old?.steps[r.step_index]?.id;
-      const idx = stepId === undefined ? (r.step_index >= (old?.steps.length ?? 0) ? latest.definition.steps.length : -1) : latest.definition.steps.findIndex((s) => s.id === stepId);
+      // An unnamed step's id is its position, which an edit shifts: such enrolments stay on their version.
+      const idx = stepId !== undefined && POSITIONAL_ID.test(stepId) ? -1 : stepId === undefined ? (r.step_index >= (old?.steps.length ?? 0) ? latest.definition.steps.length : -1) : latest.definition.steps.findIndex((s) => s.id === stepId);
       if (idx < 0) {
         kept.push({ enrolmentId: r.id, step: stepId ?? String(r.step_index) });
         continue;

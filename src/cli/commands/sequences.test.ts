@@ -34,7 +34,7 @@ describe('baton sequences', () => {
     const ok = await baton({}, 'sequences', 'check');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^ok {2}inbound-fast-lane/m);
-  });
+  }, 60_000);
 
   it('enrols the leads of an import source, and says why the rest were not enrolled', async () => {
     const csv = join(dir, 'leads.csv');
@@ -49,5 +49,5 @@ describe('baton sequences', () => {
     const list = await baton({}, 'sequences', 'list', '--json');
     const rows = list.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; active: number });
     expect(rows.find((r) => r.id === 'outbound-intro')?.active).toBe(2);
-  });
+  }, 120_000);
 });

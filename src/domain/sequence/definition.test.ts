@@ -136,7 +136,10 @@ describe('defineSequence: problems', () => {
 
   it('refuses an id used twice, including one that clashes with a filled-in id', () => {
     expect(problems({ ...base, steps: [{ id: 'a', type: 'email', template: 'hello' }, { id: 'a', type: 'wait', days: 1 }] })).toEqual(['steps.1.id: "a" is used twice']);
-    expect(problems({ ...base, steps: [{ type: 'email', template: 'hello' }, { id: 'step-1', type: 'wait', days: 1 }] })).toEqual(['steps.1.id: "step-1" is used twice']);
+    expect(problems({ ...base, steps: [{ type: 'email', template: 'hello' }, { id: 'step-1', type: 'wait', days: 1 }] })).toEqual([
+      'steps.1.id: "step-1" looks like the id of an unnamed step; choose a name such as "follow-up"',
+      'steps.1.id: "step-1" is used twice',
+    ]);
   });
 
   it('names a template that cannot be found, by the step that uses it', () => {

@@ -16,6 +16,9 @@ const StepId = z
   .regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'must be lower-case letters, digits, - or _' })
   .max(60);
 
+/** Ids given to unnamed steps by position; a file may not use them (they shift when steps move). */
+export const POSITIONAL_ID = /^step-\d+$/;
+
 const TemplateName = z
   .string({ error: 'must be a template name' })
   .regex(/^[a-z0-9][a-z0-9_./-]*$/, { error: 'must name a file in prompts/email/ without the .md, e.g. inbound-welcome' })
@@ -179,6 +182,9 @@ export function defineSequence(raw: unknown, templates: (name: string) => EmailT
   const steps: SequenceStep[] = f.steps.map((s, i) => ({ ...s, id: s.id ?? `step-${i + 1}` }) as SequenceStep);
   const problems: string[] = [];
   const ids = new Map<string, number>();
+  f.steps.forEach((s, i) => {
+    if (s.id !== undefined && POSITIONAL_ID.test(s.id)) problems.push(`steps.${i}.id: "${s.id}" looks like the id of an unnamed step; choose a name such as "follow-up"`);
+  });
   steps.forEach((s, i) => {
     if (ids.has(s.id)) problems.push(`steps.${i}.id: "${s.id}" is used twice`);
     ids.set(s.id, i);
