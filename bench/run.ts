@@ -10,8 +10,9 @@ import type { BenchSection, SectionResult } from './lib/section.ts';
 import { formatTable } from './lib/table.ts';
 import { importSection } from './import/section.ts';
 import { qualifySection } from './qualify/section.ts';
+import { mailSection } from './mail/section.ts';
 
-const SECTIONS: BenchSection[] = [importSection, qualifySection];
+const SECTIONS: BenchSection[] = [importSection, qualifySection, mailSection];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

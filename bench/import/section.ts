@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { runBenchWorker } from '../lib/worker.ts';
+import { benchServerUrl, serverProblem, TempDatabases } from '../lib/postgres.ts';
 import type { BenchContext, BenchSection, SectionResult } from '../lib/section.ts';
 import { writeCsv } from './data.ts';
 import type { WorkerInput, WorkerResult } from './worker.ts';
@@ -28,7 +27,7 @@ export const importSection: BenchSection = {
     const rows = Number(process.env.BENCH_ROWS ?? 100_000);
     const small = Number(process.env.BENCH_SMALL_ROWS ?? 20_000);
     const batchSize = process.env.BENCH_BATCH_SIZE ? Number(process.env.BENCH_BATCH_SIZE) : undefined;
-    const serverUrl = process.env.BATON_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const serverUrl = benchServerUrl();
 
     const files = new Map<number, { path: string; bytes: number }>();
     for (const n of [small, rows]) {
@@ -170,56 +169,4 @@ const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 
 function runWorker(input: WorkerInput): Promise<WorkerResult> {
   return runBenchWorker<WorkerInput, WorkerResult>(WORKER, input, `bench worker (${input.backend}, ${input.rows} rows)`);
-}
-
-/** Why the server cannot be used, or null when it can. */
-async function serverProblem(url: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-  } catch (e) {
-    return `cannot connect to ${redact(url)} (${e instanceof Error ? e.message : String(e)}); set BATON_BENCH_DATABASE_URL`;
-  }
-  try {
-    const { rows } = await client.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'vector'`);
-    if (rows.length === 0) return `the pgvector extension is not installed on ${redact(url)} (.ci/run builds it)`;
-    return null;
-  } finally {
-    await client.end();
-  }
-}
-
-/** Fresh databases on the server, one per measurement, dropped afterwards. */
-class TempDatabases {
-  private readonly names: string[] = [];
-  constructor(private readonly url: string) {}
-
-  async create(): Promise<string> {
-    const name = `baton_bench_${randomBytes(5).toString('hex')}`;
-    await this.admin(`CREATE DATABASE ${name}`);
-    this.names.push(name);
-    const u = new URL(this.url);
-    u.pathname = `/${name}`;
-    return u.toString();
-  }
-
-  async dropAll(): Promise<void> {
-    for (const name of this.names.splice(0)) await this.admin(`DROP DATABASE IF EXISTS ${name}`);
-  }
-
-  private async admin(sql: string): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  }
-}
-
-function redact(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
 }
