@@ -38,12 +38,11 @@ export async function enrolInTx(deps: OutreachDeps, tx: Queryable, input: { lead
   if (!lead) throw new NotFoundError('lead', input.leadId);
   const seq = await getSequence(tx, input.sequenceId);
   if (!seq) throw new NotFoundError('sequence', input.sequenceId);
-  const [suppressed, live, past, moves] = await Promise.all([
-    findSuppressions(tx, [lead.email]),
-    currentEnrolment(tx, lead.id),
-    pastEnrolmentEnds(tx, lead.id, seq.id),
-    listTransitions(tx, lead.id),
-  ]);
+  // One after another: a transaction is one connection, which runs one query at a time.
+  const suppressed = await findSuppressions(tx, [lead.email]);
+  const live = await currentEnrolment(tx, lead.id);
+  const past = await pastEnrolmentEnds(tx, lead.id, seq.id);
+  const moves = await listTransitions(tx, lead.id);
   const last = moves.at(-1);
   const refusal = enrolmentRefusal(
     seq.definition,
