@@ -129,15 +129,18 @@ export async function advanceEnrolment(deps: OutreachDeps, enrolmentId: string):
         plan = planFrom(def, cursor, { lastIntent: (e.lastIntent as Intent | null) ?? q?.intent ?? null, score: q?.score ?? null }, waitEnd);
         continue;
       }
-      const notBefore = stop.step.immediate ? at : nextSendTime(at, zone, window, lead.country ?? null);
+      // Immediate means answering the form just sent: the enrolment's first message only. A soft
+      // bounce's retry of that step a day later waits for the window like any other email.
+      const immediate = stop.step.immediate && e.outboxSeq === 0;
+      const notBefore = immediate ? at : nextSendTime(at, zone, window, lead.country ?? null);
       const { row } = await insertOutbox(
         tx,
-        { id: outboxId, stepKey: `${e.id}:${e.outboxSeq}`, enrolmentId: e.id, leadId: lead.id, sequenceId: def.id, stepIndex: stop.stepIndex, stepId: stop.step.id, mailbox: mailbox.address, email, immediate: stop.step.immediate, notBefore },
+        { id: outboxId, stepKey: `${e.id}:${e.outboxSeq}`, enrolmentId: e.id, leadId: lead.id, sequenceId: def.id, stepIndex: stop.stepIndex, stepId: stop.step.id, mailbox: mailbox.address, email, immediate, notBefore },
         at,
       );
       await updateEnrolment(tx, e.id, { stepIndex: stop.stepIndex, outboxSeq: e.outboxSeq + 1, pendingOutboxId: row.id }, at);
-      await addJob(tx, { task: SEND_TASK, payload: { outboxId: row.id }, key: sendKey(row.id), runAt: row.notBefore, maxAttempts: SEND_MAX_ATTEMPTS, priority: stop.step.immediate ? 20 : 0 }, at);
-      return stop.step.immediate;
+      await addJob(tx, { task: SEND_TASK, payload: { outboxId: row.id }, key: sendKey(row.id), runAt: row.notBefore, maxAttempts: SEND_MAX_ATTEMPTS, priority: immediate ? 20 : 0 }, at);
+      return immediate;
     }
     const stop = plan.stop;
     if (stop.type === 'wait') {

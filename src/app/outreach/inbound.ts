@@ -15,7 +15,7 @@ import { classifyMail, type MailVerdict } from '../../domain/mail/classify.ts';
 import { header, headerAll, type MailMessage } from '../../domain/mail/message.ts';
 import type { Qualification, QualifyInput } from '../../domain/qualify/types.ts';
 import type { Lead } from '../../domain/records.ts';
-import { localDate, nextSendTime, recipientTimeZone } from '../../domain/sequence/calendar.ts';
+import { localDate, nextSendTime, recipientTimeZone, startOfLocalDate } from '../../domain/sequence/calendar.ts';
 import { askedResumeDate } from '../../domain/sequence/resume.ts';
 import type { InboundVia } from '../mail-ports.ts';
 import type { OutreachDeps } from './deps.ts';
@@ -121,10 +121,24 @@ export async function optOut(tx: Queryable, lead: Lead | null, email: string, re
   await appendAudit(tx, { actor, action: `lead.${reason}`, subjectType: 'lead', subjectId: lead.id, data: { note: note ?? null } }, at);
 }
 
-/** Pauses an enrolment until a day (the recipient's send window that day), cancelling its unsent email. */
-async function pauseUntil(deps: OutreachDeps, tx: Queryable, e: Enrolment, lead: Lead, day: Date, reason: string, at: Date): Promise<Date> {
+/** When a pause ends: a calendar day the person named (in their own zone), or an instant. */
+type PauseEnd = { readonly day: string } | { readonly at: Date };
+
+/**
+ * Pauses an enrolment until a day (the recipient's send window that day), cancelling its unsent email.
+ * A named day starts at the recipient's local midnight: "back on the 20th" written in Honolulu must
+ * not resume on the 19th at 14:00 there, as 00:00 UTC would. With `keepLaterWait` an absence never
+ * speeds the sequence up: a wait already queued past the return keeps its own end.
+ */
+async function pauseUntil(deps: OutreachDeps, tx: Queryable, e: Enrolment, lead: Lead, end: PauseEnd, reason: string, at: Date, options: { keepLaterWait?: boolean } = {}): Promise<Date> {
   const zone = recipientTimeZone({ time_zone: lead.timeZone ?? null, country: lead.country ?? null }, deps.settings.senderZone).zone;
-  const resume = nextSendTime(day.getTime() > at.getTime() ? day : at, zone, deps.settings.sendWindow, lead.country ?? null);
+  const from = 'day' in end ? startOfLocalDate(end.day, zone) : end.at;
+  let resume = nextSendTime(from.getTime() > at.getTime() ? from : at, zone, deps.settings.sendWindow, lead.country ?? null);
+  if (options.keepLaterWait) {
+    const { rows } = await tx.query<{ run_at: Date }>(`SELECT run_at FROM jobs WHERE key = $1 AND status = 'queued'`, [advanceKey(e.id)]);
+    const queued = rows[0]?.run_at;
+    if (queued && queued.getTime() > resume.getTime()) resume = queued;
+  }
   if (e.pendingOutboxId) await tx.query(`UPDATE outbox SET status = 'cancelled', last_error = $2, updated_at = $3 WHERE id = $1 AND status = 'pending'`, [e.pendingOutboxId, `paused: ${reason}`, at]);
   await updateEnrolment(tx, e.id, { status: 'paused', pausedUntil: resume, pauseReason: reason, pendingOutboxId: null }, at);
   await addJob(tx, { task: ADVANCE_TASK, payload: { enrolmentId: e.id }, key: advanceKey(e.id), runAt: resume, ifKeyExists: 'replace' }, at);
@@ -286,8 +300,8 @@ export async function processInbound(deps: OutreachDeps, inboundId: string): Pro
     );
     if (verdict.kind === 'auto_reply') {
       if (isLive(e)) {
-        const back = verdict.returnDate ? new Date(`${verdict.returnDate}T00:00:00Z`) : new Date(at.getTime() + deps.settings.autoReplyPauseDays * DAY);
-        const resume = await pauseUntil(deps, tx, e, lead, back, verdict.returnDate ? `out of office until ${verdict.returnDate}` : 'automatic reply without a return date', at);
+        const back: PauseEnd = verdict.returnDate ? { day: verdict.returnDate } : { at: new Date(at.getTime() + deps.settings.autoReplyPauseDays * DAY) };
+        const resume = await pauseUntil(deps, tx, e, lead, back, verdict.returnDate ? `out of office until ${verdict.returnDate}` : 'automatic reply without a return date', at, { keepLaterWait: true });
         actions.push('paused');
         return { done: true as const, ...base, leadId: lead.id, resumeAt: resume.toISOString() };
       }
@@ -342,7 +356,8 @@ export async function processInbound(deps: OutreachDeps, inboundId: string): Pro
       case 'not_now': {
         const day = q.intent === 'out_of_office' ? verdict.returnDate : askedResumeDate(verdict.visibleText || message.text, message.date ?? now);
         const fallback = q.intent === 'not_now' && q.bant.timeline.within_days ? new Date(at.getTime() + Math.max(7, q.bant.timeline.within_days) * DAY) : null;
-        const when = day ? new Date(`${day}T00:00:00Z`) : fallback ?? (q.intent === 'out_of_office' ? new Date(at.getTime() + deps.settings.autoReplyPauseDays * DAY) : null);
+        const later = fallback ?? (q.intent === 'out_of_office' ? new Date(at.getTime() + deps.settings.autoReplyPauseDays * DAY) : null);
+        const when: PauseEnd | null = day ? { day } : later ? { at: later } : null;
         if (isLive(e) && when) {
           resumeAt = (await pauseUntil(deps, tx, e, fresh, when, q.intent === 'not_now' ? 'the lead asked to be contacted later' : 'out of office', at)).toISOString();
           actions.push('paused');

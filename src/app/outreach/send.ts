@@ -23,6 +23,13 @@ function jitterMs(id: string, maxMs: number): number {
   return h % Math.max(1, maxMs);
 }
 
+/**
+ * An immediate email (the fast lane's answer to a form someone has just sent) goes whatever the
+ * hour only this soon after it was written. Held longer by a full cap, it is no longer an instant
+ * answer and waits for the recipient's send window like any other email.
+ */
+export const IMMEDIATE_GRACE_MS = 60 * 60_000;
+
 type Prepared = { kind: 'send'; row: OutboxRow; day: string; scopes: string[] } | { kind: 'done' };
 
 /**
@@ -70,7 +77,7 @@ export async function sendOutboxMessage(deps: OutreachDeps, outboxId: string, ct
       return { kind: 'send', row, day, scopes: [] };
     }
     const def = seqId ? (await getSequence(tx, seqId, e?.sequenceVersion))?.definition : undefined;
-    if (!row.immediate) {
+    if (!row.immediate || at.getTime() - row.createdAt.getTime() > IMMEDIATE_GRACE_MS) {
       const zone = recipientTimeZone({ time_zone: lead.timeZone ?? null, country: lead.country ?? null }, s.senderZone).zone;
       const window = def?.sendWindow ?? s.sendWindow;
       if (!isInSendWindow(at, zone, window, lead.country ?? null)) {

@@ -12,6 +12,7 @@ import {
   localDate,
   nextSendTime,
   recipientTimeZone,
+  startOfLocalDate,
   startOfNextLocalDay,
   type SendWindow,
 } from './calendar.ts';
@@ -335,6 +336,14 @@ describe('local days', () => {
     expect(iso(startOfNextLocalDay(at('2026-03-10T00:30:00Z'), 'Asia/Tokyo'))).toBe('2026-03-10T15:00:00.000Z');
     // Chile moves its clocks at midnight: on 6 September 2026 the day starts at 01:00 (-03).
     expect(iso(startOfNextLocalDay(at('2026-09-05T15:00:00Z'), 'America/Santiago'))).toBe('2026-09-06T04:00:00.000Z');
+  });
+
+  it('finds the start of a named local date, where midnight may be skipped', () => {
+    expect(iso(startOfLocalDate('2026-03-20', 'Pacific/Honolulu'))).toBe('2026-03-20T10:00:00.000Z');
+    expect(iso(startOfLocalDate('2026-03-08', 'America/New_York'))).toBe('2026-03-08T05:00:00.000Z');
+    expect(iso(startOfLocalDate('2026-03-20', 'Asia/Shanghai'))).toBe('2026-03-19T16:00:00.000Z');
+    expect(iso(startOfLocalDate('2026-09-06', 'America/Santiago'))).toBe('2026-09-06T04:00:00.000Z');
+    expect(() => startOfLocalDate('2026-02-30', 'UTC')).toThrow(/YYYY-MM-DD/);
   });
 });
 

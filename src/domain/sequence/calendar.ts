@@ -443,6 +443,17 @@ export function localDate(at: Date, zone: string): string {
   return new Date(dayIndex(wallOf(zoneOf(zone), epochMs(at))) * DAY).toISOString().slice(0, 10);
 }
 
+/**
+ * The first instant of the local calendar date `day` ('YYYY-MM-DD') in `zone`: its midnight, or the
+ * first valid time when midnight is skipped. "Back on 20 March" starts here, not at 00:00 UTC.
+ */
+export function startOfLocalDate(day: string, zone: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  const wall = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
+  if (!m || new Date(wall).toISOString().slice(0, 10) !== day) throw new BatonError('INVALID_DATE', `expected a date as YYYY-MM-DD, got ${JSON.stringify(day)}`, { fault: 'user' });
+  return new Date(firstInstantAtOrAfterWall(zoneOf(zone), wall));
+}
+
 /** Start of the next local day in `zone` (its midnight, or the first valid time when midnight is skipped). */
 export function startOfNextLocalDay(at: Date, zone: string): Date {
   const z = zoneOf(zone);

@@ -144,8 +144,11 @@ export async function reserveQuota(
   const { rows } = await q.query<{ used: number; last_at: Date | null }>(`SELECT used, last_at FROM send_quota WHERE scope = $1 AND day = $2 FOR UPDATE`, [scope, day]);
   const r = rows[0] as { used: number; last_at: Date | null };
   if (r.used >= cap) return { ok: false, why: 'cap', retryAt: null };
-  if (spacingMs > 0 && r.last_at && now.getTime() - r.last_at.getTime() < spacingMs) {
-    return { ok: false, why: 'spacing', retryAt: new Date(r.last_at.getTime() + spacingMs) };
+  if (spacingMs > 0) {
+    // Spacing runs across midnight: the day's first send keeps its distance from the day before's last.
+    // Concurrent first sends of a day serialise on the day's row locked above.
+    const last = r.last_at ?? (await q.query<{ last_at: Date | null }>(`SELECT max(last_at) AS last_at FROM send_quota WHERE scope = $1 AND day < $2`, [scope, day])).rows[0]?.last_at ?? null;
+    if (last && now.getTime() - last.getTime() < spacingMs) return { ok: false, why: 'spacing', retryAt: new Date(last.getTime() + spacingMs) };
   }
   await q.query(`UPDATE send_quota SET used = used + 1, last_at = $3 WHERE scope = $1 AND day = $2`, [scope, day, now]);
   return { ok: true };
