@@ -11,7 +11,7 @@ import type { Db } from './adapters/db/db.ts';
 import { openPglite } from './adapters/db/db.pglite.ts';
 import { openPostgres } from './adapters/db/db.pg.ts';
 import { migrate } from './adapters/db/migrate.ts';
-import { createLogger, type Logger } from './adapters/log.ts';
+import { createLogger, silentLogger, type Logger } from './adapters/log.ts';
 import { buildHttpServer } from './adapters/http/server.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
 import { OfflineEngine } from './domain/qualify/engine.offline.ts';
@@ -36,6 +36,7 @@ import { enrolNewInboundLead, receiveInbound } from './app/outreach/inbound.ts';
 import { startInboundSmtp, type InboundSmtp } from './adapters/email/smtp-inbound.ts';
 import { startImapPoller, type ImapPoller } from './adapters/email/imap-poll.ts';
 import type { InboundSink } from './app/mail-ports.ts';
+import type { SimulatorAdapters } from './app/simulate/run.ts';
 
 export interface Baton extends AppDeps {
   config: Config;
@@ -302,5 +303,26 @@ export async function startService(config: Config, options: { logger?: Logger; c
         await baton.close();
         baton.logger.info('baton service stopped');
       })()),
+  };
+}
+
+/**
+ * What `baton simulate` runs on, whatever the configuration says: a throwaway in-memory database,
+ * the shipped sequences, templates and scoring policy with the offline engine, and real SMTP to a
+ * sink on loopback. Nothing touches the configured database or mail server.
+ */
+export function simulatorAdapters(options: { logger?: Logger } = {}): SimulatorAdapters {
+  return {
+    openDatabase: async () => {
+      const db = await openPglite('memory://');
+      await migrate(db);
+      return db;
+    },
+    startSink: (o) => startSmtpSink(o),
+    mailerFor: (url, maxConnections) => createSmtpMailer({ url, maxConnections }),
+    engine: new OfflineEngine(loadScoringPolicy({ BATON_SCORING_POLICY: SHIPPED_POLICY })),
+    sequencesDir: sequencesDir({ BATON_SEQUENCES_DIR: 'sequences' }),
+    templatesDir: templatesDir({ BATON_TEMPLATES_DIR: 'prompts/email' }),
+    logger: options.logger ?? silentLogger(),
   };
 }

@@ -6,6 +6,7 @@ import { registerLeadsCommands } from './commands/leads.ts';
 import { registerEvalCommand } from './commands/eval.ts';
 import { registerQualifyCommand } from './commands/qualify.ts';
 import { registerMailCommands } from './commands/mail.ts';
+import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerSequenceCommands } from './commands/sequences.ts';
 
 /** Exit codes of every `baton` command. */
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   registerLeadsCommands(program);
   registerEvalCommand(program);
   registerQualifyCommand(program);
+  registerSimulateCommand(program);
   return program;
 }
 
