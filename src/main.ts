@@ -24,6 +24,8 @@ import { MemoryAnswerCache, type AnswerCache } from './adapters/llm/cache.ts';
 import { loadPrompt } from './adapters/llm/prompts.ts';
 import { BatonError, ConfigError, toBatonError } from './domain/errors.ts';
 import { DbAnswerCache } from './adapters/llm/cache.db.ts';
+import { createOpenAiPersonaliser } from './adapters/llm/personalise.openai.ts';
+import type { Personaliser } from './domain/sequence/personalise.ts';
 import { createSmtpMailer } from './adapters/email/mailer.ts';
 import { startSmtpSink, type SmtpSink } from './adapters/email/sink.ts';
 import { Worker } from './adapters/queue/worker.ts';
@@ -203,6 +205,27 @@ export async function buildMailer(config: Config, logger: Logger): Promise<{ mai
   };
 }
 
+/**
+ * The model that writes personal first lines for `personalise: true` steps: the qualification
+ * model's endpoint when the engine uses one (openai or hybrid); none on the offline engine, where
+ * templates go as written.
+ */
+export function buildPersonaliser(config: Config, logger: Logger, cache?: AnswerCache): Personaliser | undefined {
+  if (config.BATON_ENGINE === 'offline' || !config.OPENAI_API_KEY) return undefined;
+  return createOpenAiPersonaliser({
+    apiKey: config.OPENAI_API_KEY,
+    ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
+    model: config.OPENAI_MODEL,
+    timeoutMs: config.OPENAI_TIMEOUT_MS,
+    retry: { retries: config.OPENAI_MAX_RETRIES, baseDelayMs: 1000, maxDelayMs: 20_000 },
+    method: STRUCTURED_METHOD[config.OPENAI_STRUCTURED_OUTPUT],
+    pricing: { inputPerMTok: config.OPENAI_PRICE_INPUT_PER_MTOK, outputPerMTok: config.OPENAI_PRICE_OUTPUT_PER_MTOK },
+    prompt: loadPrompt('personalise.v1.md'),
+    ...(cache ? { cache } : {}),
+    logger: logger.child({ component: 'personalise.openai' }),
+  });
+}
+
 /** The email channel wired up: sequences loaded, mailer, job worker. Started by startService and the simulator's callers. */
 export async function buildOutreach(
   baton: Baton,
@@ -221,7 +244,8 @@ export async function buildOutreach(
   }
   const built = options.mailer ? { mailer: options.mailer, sink: null } : await buildMailer(config, logger);
   const wake = { fn: (): void => undefined };
-  const deps: OutreachDeps = { db: baton.db, clock: baton.clock, logger, mailer: built.mailer, engine, settings, wake: () => wake.fn() };
+  const personaliser = buildPersonaliser(config, logger, new DbAnswerCache(baton.db));
+  const deps: OutreachDeps = { db: baton.db, clock: baton.clock, logger, mailer: built.mailer, engine, settings, wake: () => wake.fn(), ...(personaliser ? { personaliser } : {}) };
   const worker = new Worker({
     db: baton.db,
     clock: baton.clock,
