@@ -101,6 +101,24 @@ describe('pauses, immediate emails and spacing (found by the simulator)', () => 
     expect(rows[1]?.immediate).toBe(false);
     expect(rows[1]?.sent_at.toISOString()).toBe('2026-03-03T14:00:00.000Z');
   });
+  it('a backlog of outbound mail leaves room in the day for the fast lane (a share of each mailbox cap is kept for it)', async () => {
+    h = await createOutreachHarness({ settings: { mailboxDailyCap: 5 } });
+    for (let i = 0; i < 8; i++) {
+      const id = await h.addLead(`out${i}@buyer.test`, { country: 'GB' });
+      await enrolLead(h.deps, { leadId: id, sequenceId: 'outbound-intro', actor: 'test' });
+    }
+    await h.worker.runDue({ until: new Date('2026-03-02T15:00:00Z') });
+    // Outbound may use 4 of the 5 (one fifth is kept for the fast lane).
+    expect(h.sink.messages).toHaveLength(4);
+    const web = await h.addLead('web@buyer.test', { firstName: 'Wen', country: 'GB' });
+    await enrolLead(h.deps, { leadId: web, sequenceId: 'inbound-fast-lane', actor: 'test' });
+    await h.worker.runDue();
+    expect(h.sink.messages.map((m) => m.envelopeTo[0])).toContain('web@buyer.test');
+    expect(h.sink.messages).toHaveLength(5);
+    // The rest wait for tomorrow's quota, never dropped.
+    await h.worker.runDue({ until: new Date('2026-03-03T16:00:00Z') });
+    expect(h.sink.messages.filter((m) => m.envelopeTo[0]?.startsWith('out'))).toHaveLength(8);
+  });
 });
 
 describe('mailbox spacing', () => {

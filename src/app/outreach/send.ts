@@ -30,6 +30,9 @@ function jitterMs(id: string, maxMs: number): number {
  */
 export const IMMEDIATE_GRACE_MS = 60 * 60_000;
 
+/** Share of each mailbox's daily cap that only fast-lane (immediate) emails may use. */
+export const FAST_LANE_SHARE = 0.2;
+
 type Prepared = { kind: 'send'; row: OutboxRow; day: string; scopes: string[] } | { kind: 'done' };
 
 /**
@@ -84,7 +87,10 @@ export async function sendOutboxMessage(deps: OutreachDeps, outboxId: string, ct
         throw new DeferJobError(new Date(nextSendTime(at, zone, window, lead.country ?? null).getTime() + jitterMs(row.id, 10 * 60_000)), 'outside the recipient send window');
       }
     }
-    const mailboxQuota = await reserveQuota(tx, `mailbox:${row.mailbox}`, day, s.mailboxDailyCap, s.spacingMs, at);
+    // A share of each mailbox's day is kept for the fast lane, so a backlog of outbound and nurture
+    // mail never makes a new web lead wait for tomorrow's quota.
+    const cap = row.immediate ? s.mailboxDailyCap : s.mailboxDailyCap - Math.floor(s.mailboxDailyCap * FAST_LANE_SHARE);
+    const mailboxQuota = await reserveQuota(tx, `mailbox:${row.mailbox}`, day, cap, s.spacingMs, at);
     if (!mailboxQuota.ok) {
       const retry = mailboxQuota.retryAt ?? new Date(startOfNextLocalDay(at, s.senderZone).getTime() + jitterMs(row.id, 60 * 60_000));
       throw new DeferJobError(new Date(retry.getTime() + jitterMs(row.id, 1000)), mailboxQuota.why === 'cap' ? `mailbox ${row.mailbox} reached its daily cap` : 'spacing between sends');
