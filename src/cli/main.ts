@@ -8,6 +8,7 @@ import { registerQualifyCommand } from './commands/qualify.ts';
 import { registerMailCommands } from './commands/mail.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerSequenceCommands } from './commands/sequences.ts';
+import { registerReportCommands } from './commands/report.ts';
 
 /** Exit codes of every `baton` command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const;
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
   registerEvalCommand(program);
   registerQualifyCommand(program);
   registerSimulateCommand(program);
+  registerReportCommands(program);
   return program;
 }
 
