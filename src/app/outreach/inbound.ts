@@ -17,6 +17,7 @@ import type { Qualification, QualifyInput } from '../../domain/qualify/types.ts'
 import type { Lead } from '../../domain/records.ts';
 import { localDate, nextSendTime, recipientTimeZone, startOfLocalDate } from '../../domain/sequence/calendar.ts';
 import { askedResumeDate } from '../../domain/sequence/resume.ts';
+import { openCandidate } from '../desk/candidates.ts';
 import type { InboundVia } from '../mail-ports.ts';
 import type { OutreachDeps } from './deps.ts';
 import { endEnrolment } from './advance.ts';
@@ -398,9 +399,11 @@ export async function processInbound(deps: OutreachDeps, inboundId: string): Pro
         if (isLive(e)) await endEnrolment(tx, e, 'stopped', `the lead replied (${q.intent})`, at);
         actions.push('stopped');
         if (q.route === 'candidate' || q.mql) {
-          await moveIfAllowed(tx, fresh, 'mql_candidate', 'system:qualify', `score ${Math.round(q.score)}, ${q.intent}`, at);
+          const stage = await moveIfAllowed(tx, fresh, 'mql_candidate', 'system:qualify', `score ${Math.round(q.score)}, ${q.intent}`, at);
           await appendAudit(tx, { actor: 'system:qualify', action: 'lead.mql_candidate', subjectType: 'lead', subjectId: fresh.id, data: { score: q.score, intent: q.intent } }, at);
           actions.push('mql_candidate');
+          // The SDR desk's card: opened, or refreshed in place when the lead already waits for a decision.
+          if (stage === 'mql_candidate') await openCandidate(deps, tx, { leadId: fresh.id, qualification: q });
         }
     }
     return { resumeAt };
