@@ -94,6 +94,19 @@ export function loadScoringPolicy(config: Pick<Config, 'BATON_SCORING_POLICY'>):
 
 const STRUCTURED_METHOD = { json_schema: 'jsonSchema', function_calling: 'functionCalling', json_mode: 'jsonMode' } as const;
 
+/** The configured OpenAI-compatible endpoint, as every model client (qualification, personalisation) takes it. */
+function openAiEndpoint(config: Config, apiKey: string) {
+  return {
+    apiKey,
+    ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
+    model: config.OPENAI_MODEL,
+    timeoutMs: config.OPENAI_TIMEOUT_MS,
+    retry: { retries: config.OPENAI_MAX_RETRIES, baseDelayMs: 1000, maxDelayMs: 20_000 },
+    method: STRUCTURED_METHOD[config.OPENAI_STRUCTURED_OUTPUT],
+    pricing: { inputPerMTok: config.OPENAI_PRICE_INPUT_PER_MTOK, outputPerMTok: config.OPENAI_PRICE_OUTPUT_PER_MTOK },
+  };
+}
+
 /**
  * The qualification engine the configuration asks for. The offline engine is always there: it is the
  * default, the first pass of hybrid, and the fallback when a model fails.
@@ -111,13 +124,7 @@ export function buildQualificationEngine(
     throw new BatonError('CONFIG_INVALID', `the ${kind} engine needs OPENAI_API_KEY (any placeholder for a local endpoint without keys)`, { fault: 'user' });
   }
   const model = new OpenAiQualificationEngine({
-    apiKey: config.OPENAI_API_KEY,
-    ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
-    model: config.OPENAI_MODEL,
-    timeoutMs: config.OPENAI_TIMEOUT_MS,
-    retry: { retries: config.OPENAI_MAX_RETRIES, baseDelayMs: 1000, maxDelayMs: 20_000 },
-    method: STRUCTURED_METHOD[config.OPENAI_STRUCTURED_OUTPUT],
-    pricing: { inputPerMTok: config.OPENAI_PRICE_INPUT_PER_MTOK, outputPerMTok: config.OPENAI_PRICE_OUTPUT_PER_MTOK },
+    ...openAiEndpoint(config, config.OPENAI_API_KEY),
     prompt: loadPrompt('qualify.v1.md'),
     cache: options.cache ?? new MemoryAnswerCache(),
     fallback: offline,
@@ -213,13 +220,7 @@ export async function buildMailer(config: Config, logger: Logger): Promise<{ mai
 export function buildPersonaliser(config: Config, logger: Logger, cache?: AnswerCache): Personaliser | undefined {
   if (config.BATON_ENGINE === 'offline' || !config.OPENAI_API_KEY) return undefined;
   return createOpenAiPersonaliser({
-    apiKey: config.OPENAI_API_KEY,
-    ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
-    model: config.OPENAI_MODEL,
-    timeoutMs: config.OPENAI_TIMEOUT_MS,
-    retry: { retries: config.OPENAI_MAX_RETRIES, baseDelayMs: 1000, maxDelayMs: 20_000 },
-    method: STRUCTURED_METHOD[config.OPENAI_STRUCTURED_OUTPUT],
-    pricing: { inputPerMTok: config.OPENAI_PRICE_INPUT_PER_MTOK, outputPerMTok: config.OPENAI_PRICE_OUTPUT_PER_MTOK },
+    ...openAiEndpoint(config, config.OPENAI_API_KEY),
     prompt: loadPrompt('personalise.v1.md'),
     ...(cache ? { cache } : {}),
     logger: logger.child({ component: 'personalise.openai' }),

@@ -1,7 +1,6 @@
 import { ChatOpenAI } from '@langchain/openai';
 import { HumanMessage, SystemMessage, type AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
-import { z } from 'zod';
 import type { Logger } from '../log.ts';
 import { BatonError, ModelBehaviorError, toBatonError } from '../../domain/errors.ts';
 import { separateOwnWords } from '../../domain/qualify/own-words.ts';
@@ -10,6 +9,7 @@ import type { EngineInfo, Qualification, QualificationEngine, QualifyInput, Usag
 import { answerCacheKey, type AnswerCache } from './cache.ts';
 import { ModelAnswer } from './model-answer.ts';
 import { render, type PromptFile } from './prompts.ts';
+import { bindStructuredOutput, contentText, NOT_JSON, rawJson, usageOf } from './structured.ts';
 import { backoffMs, isRetryable, isTimeout, retryAfterMs, statusOf, type RetryPolicy } from './retry.ts';
 
 /** Turns a draft into a Qualification: drops ungrounded evidence, applies the MQL rule, scores. */
@@ -58,7 +58,7 @@ export class OpenAiQualificationEngine implements QualificationEngine {
       maxRetries: 0,
       configuration: o.baseURL ? { baseURL: o.baseURL } : {},
     });
-    this.model = bindStructuredOutput(chat, o.method);
+    this.model = bindStructuredOutput(chat, { schema: ModelAnswer, name: ANSWER_NAME, description: 'Report the qualification of the message.' }, o.method);
     this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
@@ -127,7 +127,7 @@ export class OpenAiQualificationEngine implements QualificationEngine {
         throw modelCallError(e);
       }
       // Parsed here rather than by LangChain, so a malformed answer still reports what it cost.
-      const usage = this.usageOf(raw);
+      const usage = usageOf(raw, this.o.pricing);
       const json = rawJson(raw);
       if (json === NOT_JSON) {
         throw Object.assign(new ModelBehaviorError('model answer is not JSON', { preview: contentText(raw).slice(0, 80) }), { usage });
@@ -139,14 +139,6 @@ export class OpenAiQualificationEngine implements QualificationEngine {
       }
       return { answer: parsed.data, usage };
     }
-  }
-
-  private usageOf(raw: AIMessage): Usage {
-    const u = raw.usage_metadata;
-    const input_tokens = u?.input_tokens ?? 0;
-    const output_tokens = u?.output_tokens ?? 0;
-    const cost_usd = (input_tokens * this.o.pricing.inputPerMTok + output_tokens * this.o.pricing.outputPerMTok) / 1_000_000;
-    return { input_tokens, output_tokens, cost_usd: Math.round(cost_usd * 1e8) / 1e8 };
   }
 }
 
@@ -173,37 +165,6 @@ function toDraft(a: ModelAnswer): Omit<QualificationDraft, 'flags'> {
 }
 
 const ANSWER_NAME = 'qualification';
-const NOT_JSON = Symbol('not json');
-
-/** Asks for the answer schema in the way the endpoint supports; parsing stays with us. */
-function bindStructuredOutput(chat: ChatOpenAI, method: OpenAiEngineOptions['method']): Runnable<BaseMessage[], AIMessage> {
-  const schema = z.toJSONSchema(ModelAnswer, { target: 'draft-7' }) as Record<string, unknown>;
-  delete schema.$schema;
-  if (method === 'functionCalling') {
-    return chat.bindTools([{ type: 'function', function: { name: ANSWER_NAME, description: 'Report the qualification of the message.', parameters: schema } }], {
-      tool_choice: { type: 'function', function: { name: ANSWER_NAME } },
-    }) as Runnable<BaseMessage[], AIMessage>;
-  }
-  const response_format =
-    method === 'jsonMode' ? { type: 'json_object' as const } : { type: 'json_schema' as const, json_schema: { name: ANSWER_NAME, schema, strict: true } };
-  return chat.withConfig({ response_format }) as Runnable<BaseMessage[], AIMessage>;
-}
-
-function contentText(raw: AIMessage): string {
-  return typeof raw.content === 'string' ? raw.content : raw.content.map((p) => ('text' in p && typeof p.text === 'string' ? p.text : '')).join('');
-}
-
-/** The JSON the model wrote, from a tool call or the content (a ```json fence is tolerated). */
-function rawJson(raw: AIMessage): unknown {
-  const call = raw.tool_calls?.[0];
-  if (call) return call.args;
-  const text = contentText(raw).trim().replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/, '$1');
-  try {
-    return JSON.parse(text);
-  } catch {
-    return NOT_JSON;
-  }
-}
 
 function modelCallError(e: unknown): BatonError {
   const status = statusOf(e);

@@ -1,6 +1,5 @@
 import { ChatOpenAI } from '@langchain/openai';
-import { HumanMessage, SystemMessage, type AIMessage, type BaseMessage } from '@langchain/core/messages';
-import type { Runnable } from '@langchain/core/runnables';
+import { HumanMessage, SystemMessage, type AIMessage } from '@langchain/core/messages';
 import { z } from 'zod';
 import type { Logger } from '../log.ts';
 import { ModelBehaviorError, toBatonError } from '../../domain/errors.ts';
@@ -14,6 +13,7 @@ import {
 } from '../../domain/sequence/personalise.ts';
 import { answerCacheKey, type AnswerCache, type CachedAnswer } from './cache.ts';
 import { render, type PromptFile } from './prompts.ts';
+import { bindStructuredOutput, NOT_JSON, rawJson, usageOf } from './structured.ts';
 import { backoffMs, isRetryable, retryAfterMs, statusOf, type RetryPolicy } from './retry.ts';
 
 /**
@@ -55,7 +55,6 @@ export interface OpenAiPersonaliserOptions {
 }
 
 const ANSWER_NAME = 'opener';
-const NOT_JSON = Symbol('not json');
 
 export function createOpenAiPersonaliser(o: OpenAiPersonaliserOptions): Personaliser {
   const chat = new ChatOpenAI({
@@ -68,7 +67,7 @@ export function createOpenAiPersonaliser(o: OpenAiPersonaliserOptions): Personal
     maxRetries: 0,
     configuration: o.baseURL ? { baseURL: o.baseURL } : {},
   });
-  const model = bindStructuredOutput(chat, o.method ?? 'jsonSchema');
+  const model = bindStructuredOutput(chat, { schema: OpenerAnswer, name: ANSWER_NAME, description: 'Give the first line of the email.' }, o.method ?? 'jsonSchema');
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const pricing = o.pricing ?? { inputPerMTok: 0, outputPerMTok: 0 };
   const source = { model: o.model, prompt_version: o.prompt.version };
@@ -179,43 +178,6 @@ export function createOpenAiPersonaliser(o: OpenAiPersonaliserOptions): Personal
       }
     },
   };
-}
-
-/** Asks for the answer schema in the way the endpoint supports; parsing stays with us. */
-function bindStructuredOutput(chat: ChatOpenAI, method: NonNullable<OpenAiPersonaliserOptions['method']>): Runnable<BaseMessage[], AIMessage> {
-  const schema = z.toJSONSchema(OpenerAnswer, { target: 'draft-7' }) as Record<string, unknown>;
-  delete schema.$schema;
-  if (method === 'functionCalling') {
-    return chat.bindTools([{ type: 'function', function: { name: ANSWER_NAME, description: 'Give the first line of the email.', parameters: schema } }], {
-      tool_choice: { type: 'function', function: { name: ANSWER_NAME } },
-    }) as Runnable<BaseMessage[], AIMessage>;
-  }
-  const response_format =
-    method === 'jsonMode' ? { type: 'json_object' as const } : { type: 'json_schema' as const, json_schema: { name: ANSWER_NAME, schema, strict: true } };
-  return chat.withConfig({ response_format }) as Runnable<BaseMessage[], AIMessage>;
-}
-
-function usageOf(raw: AIMessage, pricing: { inputPerMTok: number; outputPerMTok: number }): Usage {
-  const input_tokens = raw.usage_metadata?.input_tokens ?? 0;
-  const output_tokens = raw.usage_metadata?.output_tokens ?? 0;
-  const cost = (input_tokens * pricing.inputPerMTok + output_tokens * pricing.outputPerMTok) / 1_000_000;
-  return { input_tokens, output_tokens, cost_usd: Math.round(cost * 1e8) / 1e8 };
-}
-
-function contentText(raw: AIMessage): string {
-  return typeof raw.content === 'string' ? raw.content : raw.content.map((p) => ('text' in p && typeof p.text === 'string' ? p.text : '')).join('');
-}
-
-/** The JSON the model wrote, from a tool call or the content (a ```json fence is tolerated). */
-function rawJson(raw: AIMessage): unknown {
-  const call = raw.tool_calls?.[0];
-  if (call) return call.args;
-  const text = contentText(raw).trim().replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/, '$1');
-  try {
-    return JSON.parse(text);
-  } catch {
-    return NOT_JSON;
-  }
 }
 
 /** Models like to wrap a line in quotes; one matching pair around the whole line is taken off. */
