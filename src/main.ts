@@ -234,7 +234,8 @@ export async function buildOutreach(
 ): Promise<{ deps: OutreachDeps; worker: Worker; sink: SmtpSink | null; close(): Promise<void> }> {
   const { config, logger } = baton;
   const settings = outreachSettings(config);
-  const engine = options.engine ?? buildQualificationEngine(config, { logger, cache: new DbAnswerCache(baton.db) });
+  const cache = new DbAnswerCache(baton.db);
+  const engine = options.engine ?? buildQualificationEngine(config, { logger, cache });
   const report = await loadSequences(baton, sequencesDir(config), templatesDir(config));
   const added = report.sequences.filter((s) => s.created);
   if (added.length) logger.info({ sequences: added.map((s) => `${s.id}@v${s.version}`) }, 'sequence versions stored');
@@ -245,7 +246,7 @@ export async function buildOutreach(
   }
   const built = options.mailer ? { mailer: options.mailer, sink: null } : await buildMailer(config, logger);
   const wake = { fn: (): void => undefined };
-  const personaliser = buildPersonaliser(config, logger, new DbAnswerCache(baton.db));
+  const personaliser = buildPersonaliser(config, logger, cache);
   const deps: OutreachDeps = { db: baton.db, clock: baton.clock, logger, mailer: built.mailer, engine, settings, wake: () => wake.fn(), ...(personaliser ? { personaliser } : {}) };
   const worker = new Worker({
     db: baton.db,

@@ -1,16 +1,18 @@
 import type { Queryable } from '../../adapters/db/db.ts';
 import { appendAudit } from '../../adapters/db/store/audit.ts';
 import { latestQualification } from '../../adapters/db/store/conversations.ts';
-import { getLeadById } from '../../adapters/db/store/leads.ts';
-import { getOutboxByEnrolmentSent, insertOutbox } from '../../adapters/db/store/outbox.ts';
+import { getAccountBrief, getLeadById } from '../../adapters/db/store/leads.ts';
+import { cancelPendingOutbox, getOutboxByEnrolmentSent, insertOutbox } from '../../adapters/db/store/outbox.ts';
 import { getEnrolment, getSequence, newId, updateEnrolment, type Enrolment } from '../../adapters/db/store/sequences.ts';
 import { findSuppressions } from '../../adapters/db/store/suppressions.ts';
 import { addJob } from '../../adapters/queue/jobs.ts';
+import { cancelJobs } from '../../adapters/queue/jobs-admin.ts';
 import { toBatonError } from '../../domain/errors.ts';
 import { isContactable } from '../../domain/lifecycle.ts';
 import type { Intent } from '../../domain/qualify/types.ts';
 import type { Lead } from '../../domain/records.ts';
-import { addBusinessDays, nextSendTime, recipientTimeZone } from '../../domain/sequence/calendar.ts';
+import { addBusinessDays, nextSendTime } from '../../domain/sequence/calendar.ts';
+import { leadZone } from './settings.ts';
 import type { SequenceDefinition, SequenceStep } from '../../domain/sequence/definition.ts';
 import { planFrom } from '../../domain/sequence/plan.ts';
 import { composeStepEmail, newMessageId, templateValues } from './compose.ts';
@@ -30,8 +32,8 @@ const MINUTE = 60_000;
 /** Ends an enrolment (stopped or completed) and cancels what it had not sent yet. */
 export async function endEnrolment(tx: Queryable, e: Pick<Enrolment, 'id' | 'pendingOutboxId'>, status: 'stopped' | 'completed', reason: string, at: Date): Promise<void> {
   await updateEnrolment(tx, e.id, { status, stopReason: reason, endedAt: at, pendingOutboxId: null, pausedUntil: null }, at);
-  await tx.query(`UPDATE outbox SET status = 'cancelled', last_error = $2, updated_at = $3 WHERE enrolment_id = $1 AND status = 'pending'`, [e.id, `enrolment ${status}: ${reason}`, at]);
-  await tx.query(`UPDATE jobs SET status = 'cancelled', finished_at = $2, updated_at = $2 WHERE key = $1 AND status = 'queued'`, [advanceKey(e.id), at]);
+  await cancelPendingOutbox(tx, { enrolmentId: e.id }, `enrolment ${status}: ${reason}`, at);
+  await cancelJobs(tx, { key: advanceKey(e.id) }, at);
 }
 
 /** Why a lead may no longer be written to by this enrolment, or null. */
@@ -72,7 +74,7 @@ export async function advanceEnrolment(deps: OutreachDeps, enrolmentId: string):
       return false;
     }
     const q = await latestQualification(tx, lead.id);
-    const zone = recipientTimeZone({ time_zone: lead.timeZone ?? null, country: lead.country ?? null }, deps.settings.senderZone).zone;
+    const zone = leadZone(lead, deps.settings.senderZone);
     const window = def.sendWindow ?? deps.settings.sendWindow;
     const waitEnd = (s: Extract<SequenceStep, { type: 'wait' }>): Date => {
       if (s.business_days) return addBusinessDays(at, s.business_days, zone, window, lead.country ?? null);
@@ -104,7 +106,7 @@ export async function advanceEnrolment(deps: OutreachDeps, enrolmentId: string):
       const thread = stop.step.new_thread ? [] : await getOutboxByEnrolmentSent(tx, e.id);
       let email;
       try {
-        const account = lead.accountId ? ((await tx.query<{ name: string | null; domain: string }>(`SELECT name, domain FROM accounts WHERE id = $1`, [lead.accountId])).rows[0] ?? null) : null;
+        const account = await getAccountBrief(tx, lead.accountId);
         email = composeStepEmail({
           def,
           template: stop.step.template,
@@ -176,7 +178,7 @@ async function personalOpener(deps: OutreachDeps, enrolmentId: string): Promise<
   if (plan.stop.type !== 'email' || !plan.stop.step.personalise) return null;
   const t = seq.definition.templates[plan.stop.step.template];
   if (!t) return null;
-  const account = lead.accountId ? ((await deps.db.query<{ name: string | null; domain: string }>(`SELECT name, domain FROM accounts WHERE id = $1`, [lead.accountId])).rows[0] ?? null) : null;
+  const account = await getAccountBrief(deps.db, lead.accountId);
   const values = templateValues(lead, account, mailboxFor(lead.id, deps.settings.mailboxes), seq.definition);
   let text: string;
   try {

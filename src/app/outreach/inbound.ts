@@ -4,10 +4,11 @@ import { appendAudit } from '../../adapters/db/store/audit.ts';
 import { insertConversation, insertMessage, insertQualification, latestConversation, leadMessages } from '../../adapters/db/store/conversations.ts';
 import { finishInbound, getInbound, insertInbound } from '../../adapters/db/store/inbound.ts';
 import { getLeadByEmail, getLeadById, upsertLeads } from '../../adapters/db/store/leads.ts';
-import { getOutboxByMessageIds } from '../../adapters/db/store/outbox.ts';
+import { cancelPendingOutbox, getOutboxByMessageIds } from '../../adapters/db/store/outbox.ts';
 import { currentEnrolment, getEnrolment, getEnrolmentByToken, newId, updateEnrolment, type Enrolment } from '../../adapters/db/store/sequences.ts';
 import { addSuppression, findSuppressions } from '../../adapters/db/store/suppressions.ts';
 import { addJob } from '../../adapters/queue/jobs.ts';
+import { cancelJobs } from '../../adapters/queue/jobs-admin.ts';
 import { parseMail } from '../../adapters/email/parse.ts';
 import { BatonError, toBatonError } from '../../domain/errors.ts';
 import { accountDomainFor, emailDomain, isValidEmail, normalizeEmail } from '../../domain/lead.ts';
@@ -15,7 +16,8 @@ import { classifyMail, type MailVerdict } from '../../domain/mail/classify.ts';
 import { header, headerAll, type MailMessage } from '../../domain/mail/message.ts';
 import type { Qualification, QualifyInput } from '../../domain/qualify/types.ts';
 import type { Lead } from '../../domain/records.ts';
-import { localDate, nextSendTime, recipientTimeZone, startOfLocalDate } from '../../domain/sequence/calendar.ts';
+import { localDate, nextSendTime, startOfLocalDate } from '../../domain/sequence/calendar.ts';
+import { leadZone } from './settings.ts';
 import { askedResumeDate } from '../../domain/sequence/resume.ts';
 import { openCandidate } from '../desk/candidates.ts';
 import type { InboundVia } from '../mail-ports.ts';
@@ -116,7 +118,7 @@ export async function optOut(tx: Queryable, lead: Lead | null, email: string, re
   if (!lead) return;
   const { rows } = await tx.query<{ id: string; pending_outbox_id: string | null }>(`SELECT id, pending_outbox_id FROM enrolments WHERE lead_id = $1 AND status IN ('active', 'paused') FOR UPDATE`, [lead.id]);
   for (const r of rows) await endEnrolment(tx, { id: r.id, pendingOutboxId: r.pending_outbox_id }, 'stopped', reason, at);
-  await tx.query(`UPDATE outbox SET status = 'cancelled', last_error = $2, updated_at = $3 WHERE lead_id = $1 AND status = 'pending'`, [lead.id, reason, at]);
+  await cancelPendingOutbox(tx, { leadId: lead.id }, reason, at);
   if (reason !== 'bounced') await tx.query(`UPDATE leads SET consent_status = 'withdrawn', consent_source = $2, consent_at = $3, updated_at = $3 WHERE id = $1`, [lead.id, actor, at]);
   await moveIfAllowed(tx, lead, reason === 'bounced' ? 'bounced' : 'unsubscribed', actor, reason, at);
   await appendAudit(tx, { actor, action: `lead.${reason}`, subjectType: 'lead', subjectId: lead.id, data: { note: note ?? null } }, at);
@@ -132,7 +134,7 @@ type PauseEnd = { readonly day: string } | { readonly at: Date };
  * speeds the sequence up: a wait already queued past the return keeps its own end.
  */
 async function pauseUntil(deps: OutreachDeps, tx: Queryable, e: Enrolment, lead: Lead, end: PauseEnd, reason: string, at: Date, options: { keepLaterWait?: boolean } = {}): Promise<Date> {
-  const zone = recipientTimeZone({ time_zone: lead.timeZone ?? null, country: lead.country ?? null }, deps.settings.senderZone).zone;
+  const zone = leadZone(lead, deps.settings.senderZone);
   const from = 'day' in end ? startOfLocalDate(end.day, zone) : end.at;
   let resume = nextSendTime(from.getTime() > at.getTime() ? from : at, zone, deps.settings.sendWindow, lead.country ?? null);
   if (options.keepLaterWait) {
@@ -140,7 +142,7 @@ async function pauseUntil(deps: OutreachDeps, tx: Queryable, e: Enrolment, lead:
     const queued = rows[0]?.run_at;
     if (queued && queued.getTime() > resume.getTime()) resume = queued;
   }
-  if (e.pendingOutboxId) await tx.query(`UPDATE outbox SET status = 'cancelled', last_error = $2, updated_at = $3 WHERE id = $1 AND status = 'pending'`, [e.pendingOutboxId, `paused: ${reason}`, at]);
+  if (e.pendingOutboxId) await cancelPendingOutbox(tx, { id: e.pendingOutboxId }, `paused: ${reason}`, at);
   await updateEnrolment(tx, e.id, { status: 'paused', pausedUntil: resume, pauseReason: reason, pendingOutboxId: null }, at);
   await addJob(tx, { task: ADVANCE_TASK, payload: { enrolmentId: e.id }, key: advanceKey(e.id), runAt: resume, ifKeyExists: 'replace' }, at);
   return resume;
@@ -233,7 +235,7 @@ export async function processInbound(deps: OutreachDeps, inboundId: string): Pro
               actions.push('stopped');
             } else {
               // Send the bounced step again later.
-              if (e.pendingOutboxId) await tx.query(`UPDATE outbox SET status = 'cancelled', last_error = 'soft bounce: step retried', updated_at = $2 WHERE id = $1 AND status = 'pending'`, [e.pendingOutboxId, at]);
+              if (e.pendingOutboxId) await cancelPendingOutbox(tx, { id: e.pendingOutboxId }, 'soft bounce: step retried', at);
               await updateEnrolment(tx, e.id, { softBounces: soft, pendingOutboxId: null, stepIndex: m.bouncedStepIndex ?? Math.max(0, e.stepIndex - 1) }, at);
               await addJob(tx, { task: ADVANCE_TASK, payload: { enrolmentId: e.id }, key: advanceKey(e.id), runAt: new Date(at.getTime() + deps.settings.softBounceRetryHours * 3_600_000), ifKeyExists: 'replace' }, at);
               actions.push('retry_later');
@@ -311,9 +313,9 @@ export async function processInbound(deps: OutreachDeps, inboundId: string): Pro
     }
     // A person wrote: no further step may go out while we read what they said.
     if (isLive(e)) {
-      if (e.pendingOutboxId) await tx.query(`UPDATE outbox SET status = 'cancelled', last_error = 'the lead replied', updated_at = $2 WHERE id = $1 AND status = 'pending'`, [e.pendingOutboxId, at]);
+      if (e.pendingOutboxId) await cancelPendingOutbox(tx, { id: e.pendingOutboxId }, 'the lead replied', at);
       await updateEnrolment(tx, e.id, { status: 'paused', pausedUntil: null, pauseReason: 'the lead replied', pendingOutboxId: null }, at);
-      await tx.query(`UPDATE jobs SET status = 'cancelled', finished_at = $2, updated_at = $2 WHERE key = $1 AND status = 'queued'`, [advanceKey(e.id), at]);
+      await cancelJobs(tx, { key: advanceKey(e.id) }, at);
       actions.push('held');
     }
     await moveIfAllowed(tx, lead, 'engaged', 'system:inbound', 'the lead replied', at);

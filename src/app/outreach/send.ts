@@ -9,7 +9,8 @@ import { DeferJobError } from '../../adapters/queue/errors.ts';
 import type { JobContext } from '../../adapters/queue/task.ts';
 import { MailSendError, toBatonError } from '../../domain/errors.ts';
 import { isContactable } from '../../domain/lifecycle.ts';
-import { isInSendWindow, localDate, nextSendTime, recipientTimeZone, startOfNextLocalDay } from '../../domain/sequence/calendar.ts';
+import { isInSendWindow, localDate, nextSendTime, startOfNextLocalDay } from '../../domain/sequence/calendar.ts';
+import { leadZone } from './settings.ts';
 import type { SendReceipt } from '../mail-ports.ts';
 import type { OutreachDeps } from './deps.ts';
 import { endEnrolment } from './advance.ts';
@@ -81,7 +82,7 @@ export async function sendOutboxMessage(deps: OutreachDeps, outboxId: string, ct
     }
     const def = seqId ? (await getSequence(tx, seqId, e?.sequenceVersion))?.definition : undefined;
     if (!row.immediate || at.getTime() - row.createdAt.getTime() > IMMEDIATE_GRACE_MS) {
-      const zone = recipientTimeZone({ time_zone: lead.timeZone ?? null, country: lead.country ?? null }, s.senderZone).zone;
+      const zone = leadZone(lead, s.senderZone);
       const window = def?.sendWindow ?? s.sendWindow;
       if (!isInSendWindow(at, zone, window, lead.country ?? null)) {
         throw new DeferJobError(new Date(nextSendTime(at, zone, window, lead.country ?? null).getTime() + jitterMs(row.id, 10 * 60_000)), 'outside the recipient send window');

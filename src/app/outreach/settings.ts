@@ -1,5 +1,6 @@
 import { ConfigError } from '../../domain/errors.ts';
-import { isValidTimeZone, type SendWindow } from '../../domain/sequence/calendar.ts';
+import { isValidTimeZone, recipientTimeZone, type SendWindow } from '../../domain/sequence/calendar.ts';
+import type { Lead } from '../../domain/records.ts';
 import type { Mailbox } from './deps.ts';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -46,4 +47,9 @@ export function parseMailboxes(spec: string): Mailbox[] {
 export function checkTimeZone(zone: string, variable = 'BATON_TIME_ZONE'): string {
   if (!isValidTimeZone(zone)) throw new ConfigError(`${variable}: "${zone}" is not an IANA time zone such as Europe/Berlin or America/New_York`, { variable });
   return zone;
+}
+
+/** The zone a lead's send windows and named days are read in: its own, else its country's, else the sender's. */
+export function leadZone(lead: Pick<Lead, 'timeZone' | 'country'>, senderZone: string): string {
+  return recipientTimeZone({ time_zone: lead.timeZone ?? null, country: lead.country ?? null }, senderZone).zone;
 }

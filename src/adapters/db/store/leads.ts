@@ -293,3 +293,10 @@ export async function countLeads(q: Queryable): Promise<number> {
   const { rows } = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM leads');
   return rows[0]?.n ?? 0;
 }
+
+/** The account fields an email may name. */
+export async function getAccountBrief(q: Queryable, accountId: string | null): Promise<{ name: string | null; domain: string } | null> {
+  if (!accountId) return null;
+  const { rows } = await q.query<{ name: string | null; domain: string }>('SELECT name, domain FROM accounts WHERE id = $1', [accountId]);
+  return rows[0] ?? null;
+}

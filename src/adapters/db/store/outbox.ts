@@ -118,11 +118,15 @@ export async function setOutboxStatus(
   );
 }
 
-/** Cancels the lead's unsent messages (pending ones; a message being handed to SMTP right now is left alone). */
-export async function cancelPendingOutbox(q: Queryable, leadId: string, reason: string, at: Date): Promise<string[]> {
+/**
+ * Cancels unsent messages: one, an enrolment's, or a lead's (pending ones only; a message being handed
+ * to SMTP right now is left alone). Returns the ids cancelled.
+ */
+export async function cancelPendingOutbox(q: Queryable, target: { id: string } | { enrolmentId: string } | { leadId: string }, reason: string, at: Date): Promise<string[]> {
+  const [column, value] = 'id' in target ? ['id', target.id] : 'enrolmentId' in target ? ['enrolment_id', target.enrolmentId] : ['lead_id', target.leadId];
   const { rows } = await q.query<{ id: string }>(
-    `UPDATE outbox SET status = 'cancelled', last_error = $2, updated_at = $3 WHERE lead_id = $1 AND status = 'pending' RETURNING id`,
-    [leadId, reason, at],
+    `UPDATE outbox SET status = 'cancelled', last_error = $2, updated_at = $3 WHERE ${column} = $1 AND status = 'pending' RETURNING id`,
+    [value, reason, at],
   );
   return rows.map((r) => r.id);
 }
