@@ -39,6 +39,8 @@ import { startInboundSmtp, type InboundSmtp } from './adapters/email/smtp-inboun
 import { startImapPoller, type ImapPoller } from './adapters/email/imap-poll.ts';
 import type { InboundSink } from './app/mail-ports.ts';
 import type { SimulatorAdapters } from './app/simulate/run.ts';
+import { parseTeam, TeamFileError, type LoadedTeam } from './domain/desk/team.ts';
+import { parse as parseYaml } from 'yaml';
 
 export interface Baton extends AppDeps {
   config: Config;
@@ -88,6 +90,31 @@ export function loadScoringPolicy(config: Pick<Config, 'BATON_SCORING_POLICY'>):
     return parseScoringPolicy(text, path);
   } catch (e) {
     if (e instanceof ScoringPolicyError) throw new ConfigError(e.message, { path, problems: [...e.problems] });
+    throw e;
+  }
+}
+
+const SHIPPED_TEAM = 'config/team.yaml';
+
+/** Reads and validates the sales team (BATON_TEAM_FILE): a bad file stops start-up with every problem named. */
+export function loadTeam(config: Pick<Config, 'BATON_TEAM_FILE'>): LoadedTeam {
+  const path = configuredPath(config.BATON_TEAM_FILE, SHIPPED_TEAM);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`BATON_TEAM_FILE points to ${path}, which cannot be read (${toBatonError(e).message}); fix the path or unset it to use the shipped ${SHIPPED_TEAM}`, { path });
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(`BATON_TEAM_FILE ${path} is not YAML or JSON: ${toBatonError(e).message}`, { path });
+  }
+  try {
+    return parseTeam(value, path);
+  } catch (e) {
+    if (e instanceof TeamFileError) throw new ConfigError(e.message, { path, ...(e.details ?? {}) });
     throw e;
   }
 }

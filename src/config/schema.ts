@@ -116,9 +116,52 @@ export const ConfigSchema = z.object({
   WORKER_ENABLED: bool.default(true).describe('Run the job worker (sequences, sending, inbound) inside the service.'),
   WORKER_CONCURRENCY: int(1, 64).default(4).describe('Jobs the worker runs at once.'),
   WORKER_POLL_MS: int(50, 60_000).default(1000).describe('How often an idle worker looks for due jobs.'),
+
+  // --- The SDR desk: team, Slack, handoff (see README "The SDR desk") ---
+  BATON_TEAM_FILE: z.string().trim().min(1).default('config/team.yaml').describe('The sales team (YAML or JSON): SDRs, team lead, account executives, assignment and SLAs. Default: the shipped demo team.'),
+  SLACK_BOT_TOKEN: optionalString
+    .refine((v) => v === undefined || /^xoxb-\S+$/.test(v), { error: 'must be a bot token starting with xoxb-' })
+    .describe('Slack bot token (xoxb-...). Unset: no Slack; the review console at /console is the desk.'),
+  SLACK_SIGNING_SECRET: optionalString.describe('Slack signing secret, checked on every request to POST /slack/events (HTTP mode).'),
+  SLACK_APP_TOKEN: optionalString
+    .refine((v) => v === undefined || /^xapp-\S+$/.test(v), { error: 'must be an app-level token starting with xapp-' })
+    .describe('Slack app-level token (xapp-...) for Socket Mode; set it instead of a public URL for POST /slack/events.'),
+  SLACK_CHANNEL_ID: optionalString
+    .refine((v) => v === undefined || /^[CG][A-Z0-9]{2,}$/.test(v), { error: 'must be a channel id such as C0123ABCD (not a #name)' })
+    .describe('Channel where candidate cards, escalations and the daily summary go.'),
+  SLACK_API_URL: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/\S+\/api\/$/, { error: 'must be an http(s) URL ending in /api/, such as https://slack.com/api/' })
+    .default('https://slack.com/api/')
+    .describe("Slack Web API base URL; change it only to reach a Slack-compatible endpoint (the tests' fake)."),
+  SLACK_SDR_GROUP_ID: optionalString
+    .refine((v) => v === undefined || /^S[A-Z0-9]{2,}$/.test(v), { error: 'must be a user group id such as S0123ABCD' })
+    .describe('Slack user group whose members may decide candidates. Unset: the SDRs and team lead of BATON_TEAM_FILE.'),
+  CRM_WEBHOOK_URL: optionalString
+    .refine((v) => v === undefined || /^https?:\/\/\S+$/.test(v), { error: 'must be an http(s) URL' })
+    .describe('Optional: every handoff and outcome is POSTed here as JSON, signed with CRM_WEBHOOK_SECRET.'),
+  CRM_WEBHOOK_SECRET: optionalString
+    .refine((v) => v === undefined || v.length >= 16, { error: 'must be at least 16 characters long' })
+    .describe('Secret of the CRM webhook signature (X-Baton-Signature: v1=HMAC-SHA256 of "<timestamp>.<body>").'),
+  BATON_DEMO: z
+    .enum(['auto', 'on', 'off'])
+    .default('auto')
+    .describe('Demo loop (demo leads, scripted replies into the local sink): auto runs it only on embedded defaults (no DATABASE_URL, SMTP_URL or Slack) and once per data directory.'),
 }).superRefine((c, ctx) => {
   if (Boolean(c.DKIM_DOMAIN) !== Boolean(c.DKIM_SELECTOR) || Boolean(c.DKIM_DOMAIN) !== Boolean(c.DKIM_PRIVATE_KEY_FILE)) {
     ctx.addIssue({ code: 'custom', path: ['DKIM_DOMAIN'], message: 'DKIM needs all three of DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE (or none)' });
+  }
+  if (c.SLACK_BOT_TOKEN) {
+    if (!c.SLACK_CHANNEL_ID) ctx.addIssue({ code: 'custom', path: ['SLACK_CHANNEL_ID'], message: 'is required with SLACK_BOT_TOKEN: the channel where candidate cards go' });
+    if (!c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'SLACK_BOT_TOKEN needs SLACK_SIGNING_SECRET (HTTP mode, POST /slack/events) or SLACK_APP_TOKEN (Socket Mode)' });
+    }
+  } else if (c.SLACK_APP_TOKEN || c.SLACK_CHANNEL_ID || c.SLACK_SIGNING_SECRET || c.SLACK_SDR_GROUP_ID) {
+    ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when any other SLACK_ variable is set' });
+  }
+  if (Boolean(c.CRM_WEBHOOK_URL) !== Boolean(c.CRM_WEBHOOK_SECRET)) {
+    ctx.addIssue({ code: 'custom', path: ['CRM_WEBHOOK_URL'], message: 'the CRM webhook needs both CRM_WEBHOOK_URL and CRM_WEBHOOK_SECRET (or neither)' });
   }
   if (c.BATON_ENGINE !== 'offline' && !c.OPENAI_API_KEY) {
     ctx.addIssue({
