@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Config } from '../../config/schema.ts';
 import type { AppDeps } from '../../app/deps.ts';
 import { createApiGuard, isLoopbackAddress } from './auth.ts';
@@ -22,7 +22,17 @@ const REQUEST_TIMEOUT_MS = 30_000;
  * Routes: POST /v1/leads, GET /v1/leads/:id, GET /metrics (guarded: bearer BATON_API_KEY, or
  * loopback callers only when it is unset), GET /healthz, GET /readyz (open).
  */
-export async function buildHttpServer(deps: AppDeps, config: Config, options: { outreach?: OutreachDeps; onNewLead?: (leadId: string, channel: string) => void } = {}): Promise<FastifyInstance> {
+export interface HttpServerOptions {
+  outreach?: OutreachDeps;
+  onNewLead?: (leadId: string, channel: string) => void;
+  /**
+   * More routes, each a Fastify plugin registered in order (the desk's API and review console, the
+   * Slack endpoint). A plugin gets the API guard to protect what needs it.
+   */
+  routes?: readonly ((guard: ReturnType<typeof createApiGuard>) => FastifyPluginAsync)[];
+}
+
+export async function buildHttpServer(deps: AppDeps, config: Config, options: HttpServerOptions = {}): Promise<FastifyInstance> {
   const bodyLimit = config.BATON_MAX_BODY_BYTES;
   // Typed as Fastify's base logger so the instance and its plugins share Fastify's default generics.
   const logger: FastifyBaseLogger = deps.logger;
@@ -70,6 +80,7 @@ export async function buildHttpServer(deps: AppDeps, config: Config, options: { 
   await app.register(metricsRoute, { metrics, guard });
   await app.register(leadRoutes, { deps, metrics, guard, bodyLimit, ...(options.onNewLead ? { onNewLead: options.onNewLead } : {}) });
   if (options.outreach) await app.register(mailRoutes, { deps: options.outreach, guard, maxMailBytes: config.BATON_MAX_MAIL_BYTES });
+  for (const routes of options.routes ?? []) await app.register(routes(guard));
 
   if (config.BATON_API_KEY === undefined && config.HOST !== 'localhost' && !isLoopbackAddress(config.HOST)) {
     deps.logger.warn({ host: config.HOST }, 'BATON_API_KEY is not set: the API answers only loopback callers although the server listens beyond loopback; set BATON_API_KEY to serve remote callers');

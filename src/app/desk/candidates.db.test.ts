@@ -12,6 +12,8 @@ import { enrolLead } from '../outreach/enrol.ts';
 import { receiveInbound } from '../outreach/inbound.ts';
 import { decide, editBant, listOpenCandidates, openCandidate, reassign, snooze } from './candidates.ts';
 import type { DeskDeps } from './deps.ts';
+import { noNotifier } from './notifier.ts';
+import { testTeam } from '../../testing/desk.ts';
 
 const DAY = 86_400_000;
 const SDRS = new Set(['U1', 'U2', 'U3']);
@@ -42,7 +44,7 @@ describe('the SDR desk: candidates and decisions', () => {
   beforeEach(async () => {
     score = 80;
     h = await createOutreachHarness({ engine: new ScriptedEngine('scripted', () => candidateAnswer(score)) });
-    desk = { ...h.deps, isSdr: (id) => SDRS.has(id) };
+    desk = { ...h.deps, isSdr: (id) => SDRS.has(id), team: testTeam(), notifier: noNotifier, crm: null };
     leadId = await h.addLead('pat@buyer.test', { firstName: 'Pat', company: 'Buyer Inc' });
     await enrolLead(h.deps, { leadId, sequenceId: 'inbound-fast-lane', actor: 'test' });
     await h.worker.runDue();
