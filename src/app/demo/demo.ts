@@ -118,10 +118,14 @@ export async function startDemo(deps: OutreachDeps, options: { logger: Logger })
   };
 }
 
-/** How long to wait before looking again for a first email: a quarter of the time waited so far, between 5 s and 15 min. */
+/**
+ * When to look again for a first email that has not gone: every 5 s for the first five minutes (the
+ * fast lane sends at once, but one mailbox spaces its sends), then a quarter of the time waited so
+ * far, at most 15 min (a full cap can hold it for a day).
+ */
 function nextLook(now: Date, since: Date): Date {
   const waited = Math.max(0, now.getTime() - since.getTime());
-  return new Date(now.getTime() + Math.min(15 * 60_000, Math.max(5_000, waited / 4)));
+  return new Date(now.getTime() + (waited < 5 * 60_000 ? 5_000 : Math.min(15 * 60_000, waited / 4)));
 }
 
 export type ReplyOutcome = 'replied' | 'already_replied' | 'no_lead' | 'no_email';

@@ -59,7 +59,7 @@ export const DEMO_PERSONAS: readonly DemoPersona[] = [
     employees: 420,
     lang: 'en',
     campaign: 'pricing-page',
-    delaySeconds: 20,
+    delaySeconds: 15,
   },
   {
     key: 'jonas-brightwave',
@@ -75,7 +75,7 @@ export const DEMO_PERSONAS: readonly DemoPersona[] = [
     employees: 1200,
     lang: 'en',
     campaign: 'demo-request',
-    delaySeconds: 35,
+    delaySeconds: 20,
   },
   {
     key: 'wang-yunfan',
@@ -91,7 +91,7 @@ export const DEMO_PERSONAS: readonly DemoPersona[] = [
     employees: 300,
     lang: 'zh',
     campaign: 'wechat-article',
-    delaySeconds: 50,
+    delaySeconds: 25,
   },
   {
     key: 'oliver-kestrel',
@@ -107,7 +107,7 @@ export const DEMO_PERSONAS: readonly DemoPersona[] = [
     employees: 260,
     lang: 'en',
     campaign: 'ebook-lead-routing',
-    delaySeconds: 65,
+    delaySeconds: 30,
   },
   {
     key: 'emma-maple',
@@ -123,7 +123,7 @@ export const DEMO_PERSONAS: readonly DemoPersona[] = [
     employees: 800,
     lang: 'en',
     campaign: 'webinar-speed-to-lead',
-    delaySeconds: 80,
+    delaySeconds: 35,
   },
   {
     key: 'chen-lioncity',
@@ -139,7 +139,7 @@ export const DEMO_PERSONAS: readonly DemoPersona[] = [
     employees: 150,
     lang: 'zh',
     campaign: 'contact-us',
-    delaySeconds: 10,
+    delaySeconds: 5,
   },
   {
     key: 'camille-lumiere',
@@ -155,7 +155,7 @@ export const DEMO_PERSONAS: readonly DemoPersona[] = [
     employees: 40,
     lang: 'en',
     campaign: 'newsletter-signup',
-    delaySeconds: 95,
+    delaySeconds: 20,
   },
   {
     key: 'lucas-verde',
@@ -171,7 +171,7 @@ export const DEMO_PERSONAS: readonly DemoPersona[] = [
     employees: 650,
     lang: 'en',
     campaign: 'pricing-page',
-    delaySeconds: 110,
+    delaySeconds: 40,
     referee: { name: 'Beatriz Souza', email: at('beatriz.souza', 'verdeagro') },
   },
 ];
