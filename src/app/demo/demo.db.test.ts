@@ -5,7 +5,10 @@ import { findSuppressions } from '../../adapters/db/store/suppressions.ts';
 import { silentLogger } from '../../adapters/log.ts';
 import { Worker } from '../../adapters/queue/worker.ts';
 import { createOutreachHarness, type OutreachHarness } from '../../testing/outreach.ts';
-import { listOpenCandidates } from '../desk/candidates.ts';
+import { decide, listOpenCandidates } from '../desk/candidates.ts';
+import type { DeskDeps } from '../desk/deps.ts';
+import { noNotifier } from '../desk/notifier.ts';
+import { testTeam } from '../../testing/desk.ts';
 import { outreachTasks } from '../outreach/tasks.ts';
 import { demoTasks, replyAsPersona, startDemo, summariseDemo } from './demo.ts';
 import { DEMO_PERSONAS, demoReplyMessageId, type DemoBehaviour, type DemoPersona } from './personas.ts';
@@ -138,6 +141,33 @@ describe('the demo loop', () => {
     expect(leads[0]?.n).toBe(DEMO_PERSONAS.length);
     // Called by hand after the answer went, the task does nothing.
     expect(await replyAsPersona(h.deps, one('mql').key)).toBe('already_replied');
+  });
+
+  it('a decision on a demo candidate moves it on: approve to MQL, reject for timing back to nurture after the cool-off', async () => {
+    await startDemo(h.deps, { logger });
+    await runFor(10 * MINUTE);
+    const desk: DeskDeps = { ...h.deps, isSdr: (id) => id === 'U1', team: testTeam(), notifier: noNotifier, crm: null };
+    const [maya, jonas] = of('mql') as [DemoPersona, DemoPersona];
+    const open = await listOpenCandidates(h.deps);
+    const candidateOf = async (p: DemoPersona) => {
+      const id = (await leadOf(p)).id;
+      const c = open.find((x) => x.leadId === id);
+      if (!c) throw new Error(`no candidate for ${p.key}`);
+      return c;
+    };
+    await decide(desk, { candidateId: (await candidateOf(maya)).id, action: 'approve', by: 'user:U1' });
+    await decide(desk, { candidateId: (await candidateOf(jonas)).id, action: 'reject', reason: 'bad_timing', note: 'budget is for next year', by: 'user:U1' });
+    expect((await leadOf(maya)).stage).toBe('mql');
+    expect((await leadOf(jonas)).stage).toBe('nurture');
+    expect(await listOpenCandidates(h.deps)).toHaveLength(1);
+    expect(await summariseDemo(h.deps)).toMatchObject({ candidatesOpen: 1, decided: 2 });
+
+    // The recycle branch: after the 30-day cool-off the rejected lead enters the nurture sequence.
+    await runFor(31 * DAY);
+    const nurture = await currentEnrolment(h.db, (await leadOf(jonas)).id);
+    expect(nurture).toMatchObject({ sequenceId: 'nurture-monthly' });
+    expect(['active', 'paused', 'completed']).toContain(nurture?.status);
+    expect((await currentEnrolment(h.db, (await leadOf(maya)).id))?.sequenceId).toBe('inbound-fast-lane');
   });
 
   it('stop cancels the answers still to come', async () => {
