@@ -91,7 +91,10 @@ describe('the demo loop', () => {
     const open = await listOpenCandidates(h.deps);
     const mqlLeads = await Promise.all(of('mql').map(async (p) => (await leadOf(p)).id));
     expect(open.map((c) => c.leadId).sort()).toEqual(mqlLeads.sort());
-    for (const c of open) expect(c.qualification.bant.budget.status).toBe('met');
+    // Each card has the persona's own words as evidence, one sentence per criterion.
+    const bants = open.map((c) => c.qualification.bant);
+    for (const b of bants) expect([b.budget.status, b.authority.status, b.need.status, b.timeline.status]).toEqual(['met', 'met', 'met', 'met']);
+    expect(bants.map((b) => b.budget.evidence).sort()).toEqual(['The budget is around EUR 30,000.', 'We have a budget of about $40k for it this quarter.', '预算大约30万元。'].sort());
     for (const p of of('mql')) expect((await leadOf(p)).stage).toBe('mql_candidate');
 
     // The question is a conversation for a person, not a candidate.

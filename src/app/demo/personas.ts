@@ -208,10 +208,10 @@ function returnDay(at: Date, zone: string, days: number): { zh: string; en: stri
 export function answerText(p: DemoPersona, at: Date): string {
   switch (p.behaviour) {
     case 'mql':
-      if (p.lang === 'zh') return '您好，我们对这个很感兴趣。我是销售总监，负责这次采购决策，预算大约30万元，希望下个月上线。能否本周安排一次电话？';
+      if (p.lang === 'zh') return '您好，我们对这个很感兴趣。我们需要更快地跟进官网来的线索。我是销售总监，负责这次采购决策。预算大约30万元。希望下个月上线。能否本周安排一次电话？';
       return p.key === 'maya-northwind'
-        ? `Thanks for the quick answer. I'm the ${p.title} and I make the call on tools like this. We need to answer inbound leads much faster, we have a budget of about $40k for it this quarter, and we want something live within 60 days. Could we talk on Thursday?`
-        : `Yes, this is timely. We need to route and follow up our inbound leads faster; I own the decision as ${p.title}, the budget is around EUR 30,000, and we want to go live within 60 days. What does a pilot look like?`;
+        ? `Thanks for the quick answer. We need to answer our inbound leads much faster than we do today. I'm the ${p.title} and I make the call on tools like this. We have a budget of about $40k for it this quarter. Ideally we want something live within 60 days. Could we talk on Thursday?`
+        : `Yes, this is timely. We need a better way to route and follow up our inbound leads. I own the decision as ${p.title}. The budget is around EUR 30,000. We want to go live within 60 days, before our busy season. What does a pilot look like?`;
     case 'question':
       return 'Quick question before I take this further: does Baton work with HubSpot, and can replies be routed to reps by territory? How is it priced?';
     case 'not_now':
