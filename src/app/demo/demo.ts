@@ -21,6 +21,8 @@ import { demoCounts, firstSentEmail, hasLiveEnrolment, inboundWithMessageId, lis
  * the worker, survive a restart, and follow a ManualClock in tests.
  */
 
+export type { DemoCounts };
+
 export const DEMO_REPLY_TASK = 'demo.reply';
 const replyKey = (personaKey: string) => `demo.reply:${personaKey}`;
 const ACTOR = 'system:demo';
