@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import type { CandidateCard, DeskStats, HandoffView, QueueLine } from '../../domain/desk/views.ts';
+import { testTeam } from '../../testing/desk.ts';
+import { ACTIONS, candidateCard, capBlocks, editBantModal, handoffMessage, homeView, MODALS, reassignModal, rejectModal, snoozeModal, type SlackBlock } from './blocks.ts';
+import { clip, escapeText, LIMITS, mention, quote } from './text.ts';
+
+const AT = new Date('2026-03-02T10:00:00Z');
+
+function card(over: { candidate?: Partial<CandidateCard['candidate']>; latestWords?: string | null; similar?: CandidateCard['similar']; correction?: CandidateCard['qualification']['correction'] } = {}): CandidateCard {
+  return {
+    candidate: {
+      id: 'c-1',
+      status: 'open',
+      version: 3,
+      owner: { id: 'U1', name: 'Ana' },
+      dueAt: new Date('2026-03-02T10:15:00Z'),
+      hot: true,
+      overdue: false,
+      escalations: 0,
+      snoozedUntil: null,
+      refreshes: 1,
+      decidedBy: null,
+      decidedAt: null,
+      rejectReason: null,
+      note: null,
+      createdAt: AT,
+      ...over.candidate,
+    },
+    lead: { id: 'l-1', name: 'Pat Lee', email: 'pat@buyer.test', title: 'VP Sales', company: 'Buyer Inc', country: 'US', stage: 'mql_candidate', source: 'web', campaign: 'spring', channel: 'web_form' },
+    account: { name: 'Buyer Inc', domain: 'buyer.test', industry: 'Software', employees: 120, contacts: [{ name: 'Kim', title: 'CTO', email: 'kim@buyer.test', stage: 'contacted' }] },
+    qualification: {
+      score: 82,
+      grade: 'A',
+      intent: 'interested',
+      reasons: [{ signal: 'bant.budget.met', points: 20, detail: 'budget stated' }],
+      bant: {
+        budget: { status: 'met', evidence: 'a budget of $40k', amount: 40000, currency: 'USD' },
+        authority: { status: 'met', evidence: 'I am the VP of Sales', role: 'VP of Sales' },
+        need: { status: 'met', evidence: 'We need a tool' },
+        timeline: { status: 'unknown' },
+      },
+      correction: over.correction ?? null,
+    },
+    latestWords: over.latestWords === undefined ? 'We need a tool; budget is $40k.' : over.latestWords,
+    latestAt: AT,
+    threadUrl: 'http://127.0.0.1:3000/console/candidates/c-1',
+    similar: over.similar ?? [{ candidateId: 'c-0', leadName: 'Sam', company: 'Old Co', similarity: 0.91, status: 'approved', rejectReason: null, outcome: 'won' }],
+    handoff: null,
+  };
+}
+
+const texts = (blocks: SlackBlock[]) => JSON.stringify(blocks);
+const buttons = (blocks: SlackBlock[]) =>
+  blocks.filter((b) => b.type === 'actions').flatMap((b) => (b.elements as { action_id: string; value: string }[]).map((e) => ({ id: e.action_id, value: JSON.parse(e.value) as unknown })));
+
+describe('the candidate card', () => {
+  it('shows the lead, account, score, BANT with quotes, latest words, thread link, similar candidates and the five buttons with id and version', () => {
+    const msg = candidateCard(card());
+    const all = texts(msg.blocks);
+    expect(msg.blocks[0]).toMatchObject({ type: 'header', text: { text: 'Pat Lee · VP Sales · Buyer Inc' } });
+    for (const s of ['Buyer Inc', 'Kim', 'web', 'spring', 'Score* 82', 'grade *A*', 'budget stated', 'a budget of $40k', 'I am the VP of Sales', 'We need a tool; budget is $40k.', 'console/candidates/c-1|Open the whole thread', 'Sam, Old Co', '91% similar', 'sales: won', '<@U1>', ':fire: hot', 'Updated with 1 newer message']) {
+      expect(all).toContain(s);
+    }
+    expect(buttons(msg.blocks)).toEqual(
+      [ACTIONS.approve, ACTIONS.reject, ACTIONS.editBant, ACTIONS.snooze, ACTIONS.reassign].map((id) => ({ id, value: { c: 'c-1', v: 3 } })),
+    );
+  });
+
+  it('marks an overdue card and shows the SDR correction beside the machine answer', () => {
+    const msg = candidateCard(card({ candidate: { overdue: true }, correction: { need: { status: 'not_met', evidence: 'just browsing' }, comment: 'they only browse' } }));
+    const all = texts(msg.blocks);
+    expect(all).toContain('*overdue*');
+    const need = msg.blocks.find((b) => JSON.stringify(b).includes('*Need*'));
+    expect(JSON.stringify(need)).toMatch(/We need a tool.*SDR correction.*not met.*just browsing/s);
+    expect(all).toContain('they only browse');
+  });
+
+  it('a decided card shows who decided and how, and no buttons', () => {
+    const approved = candidateCard(card({ candidate: { status: 'approved', decidedBy: { id: 'U2', name: 'Ben' }, decidedAt: AT } }));
+    expect(texts(approved.blocks)).toContain('*Approved* by <@U2> at <!date^');
+    expect(buttons(approved.blocks)).toEqual([]);
+    const rejected = candidateCard(card({ candidate: { status: 'rejected', decidedBy: { id: 'U2', name: 'Ben' }, decidedAt: AT, rejectReason: 'bad_timing', note: 'ask in Q3' } }));
+    expect(texts(rejected.blocks)).toContain('*Rejected* by <@U2>');
+    expect(texts(rejected.blocks)).toContain('Bad timing');
+    expect(texts(rejected.blocks)).toContain('ask in Q3');
+    expect(buttons(rejected.blocks)).toEqual([]);
+  });
+
+  it('escapes the lead\'s words (no mentions, links or channel pings) and keeps every text under 3000 characters', () => {
+    const evil = '<!channel> <@U999> <http://evil.test|click> & more ' + 'x'.repeat(10_000);
+    const msg = candidateCard(card({ latestWords: evil }));
+    const all = texts(msg.blocks);
+    expect(all).not.toContain('<!channel>');
+    expect(all).not.toContain('<@U999>');
+    expect(all).not.toContain('<http://evil.test');
+    expect(all).toContain('&lt;!channel&gt;');
+    for (const b of msg.blocks) {
+      const t = (b.text as { text?: string } | undefined)?.text;
+      if (t) expect(t.length).toBeLessThanOrEqual(LIMITS.text);
+    }
+    expect(msg.blocks.length).toBeLessThanOrEqual(LIMITS.messageBlocks);
+  });
+});
+
+describe('text helpers', () => {
+  it('clips without cutting an entity or a surrogate pair', () => {
+    expect(clip(escapeText('ab&cd'), 5)).toBe('ab…');
+    expect(clip('a😀b', 3)).toBe('a…');
+    expect(clip('short', 10)).toBe('short');
+    expect(quote('one\ntwo')).toBe('> one\n> two');
+    expect(mention('user:U123')).toBe('<@U123>');
+    expect(mention('ana')).toBe('ana');
+  });
+
+  it('caps a long message at 50 blocks and keeps its actions', () => {
+    const many: SlackBlock[] = [...Array.from({ length: 60 }, () => ({ type: 'section' })), { type: 'actions' }];
+    const capped = capBlocks(many);
+    expect(capped).toHaveLength(50);
+    expect(capped.at(-1)?.type).toBe('actions');
+    expect(JSON.stringify(capped.at(-2))).toContain('More in the review console');
+  });
+});
+
+describe('modals', () => {
+  const meta = { c: 'c-1', v: 3, channel: 'C1', ts: '1.2' };
+
+  it('reject offers every reason with its label and carries the candidate', () => {
+    const v = rejectModal(meta, 'Pat');
+    expect(v.callback_id).toBe(MODALS.reject);
+    expect(JSON.parse(v.private_metadata as string)).toEqual(meta);
+    const all = JSON.stringify(v);
+    for (const label of ['No budget', 'Not the decision maker', 'No need', 'Bad timing', 'Bad fit', 'Competitor', 'Spam', 'Other']) expect(all).toContain(label);
+  });
+
+  it('edit BANT is prefilled with the current answer', () => {
+    const v = editBantModal(meta, card().qualification.bant);
+    const all = JSON.stringify(v);
+    expect(all).toContain('"initial_value":"a budget of $40k"');
+    expect(all).toContain('"initial_value":"40000"');
+    expect(all).toContain('"initial_value":"VP of Sales"');
+    expect((v.blocks as SlackBlock[]).filter((b) => b.block_id === 'timeline.status')).toHaveLength(1);
+  });
+
+  it('snooze and reassign offer their choices', () => {
+    expect(JSON.stringify(snoozeModal(meta))).toContain('Until tomorrow 09:00');
+    const r = reassignModal(meta, testTeam().sdrs, 'U2');
+    expect(JSON.stringify(r)).toContain('"initial_option":{"text":{"type":"plain_text","text":"Ben","emoji":true},"value":"U2"}');
+  });
+});
+
+function handoff(status: HandoffView['status']): HandoffView {
+  const c = card();
+  return {
+    id: 'h-1',
+    candidateId: 'c-1',
+    leadId: 'l-1',
+    ae: { id: 'UA1', name: 'Omar' },
+    status,
+    reason: status === 'rejected' ? 'not ready' : null,
+    note: null,
+    outcomeBy: status === 'pending' ? null : 'user:UA1',
+    outcomeAt: status === 'pending' ? null : AT,
+    version: 2,
+    brief: {
+      handoffId: 'h-1',
+      candidateId: 'c-1',
+      ae: { id: 'UA1', name: 'Omar' },
+      approvedBy: { id: 'U1', name: 'Ana' },
+      approvedAt: AT,
+      lead: c.lead,
+      account: c.account,
+      score: 82,
+      grade: 'A',
+      need: 'We need a tool',
+      bant: c.qualification.bant,
+      conversation: [
+        { at: AT, from: 'us', channel: 'email', subject: 'Hello', text: 'Would a call help?' },
+        { at: AT, from: 'lead', channel: 'email', subject: 'Re: Hello', text: 'Yes, we have $40k.' },
+      ],
+      doNotAsk: ['Budget: a budget of $40k'],
+      note: null,
+      threadUrl: c.threadUrl,
+    },
+  };
+}
+
+describe('the handoff message', () => {
+  it('pending: the brief, the conversation, what not to ask, and Accept / Reject', () => {
+    const msg = handoffMessage(handoff('pending'));
+    const all = texts(msg.blocks);
+    for (const s of ['Handoff: Pat Lee', 'Approved by <@U1>', 'We need a tool', 'Would a call help?', 'Yes, we have $40k.', "Don't ask again", 'Budget: a budget of $40k']) expect(all).toContain(s);
+    expect(buttons(msg.blocks)).toEqual([
+      { id: ACTIONS.handoffSql, value: { h: 'h-1', v: 2 } },
+      { id: ACTIONS.handoffReject, value: { h: 'h-1', v: 2 } },
+    ]);
+  });
+
+  it('sql: Won / Lost; won: no buttons and the outcome', () => {
+    expect(buttons(handoffMessage(handoff('sql')).blocks).map((b) => b.id)).toEqual([ACTIONS.handoffWon, ACTIONS.handoffLost]);
+    const won = handoffMessage(handoff('won'));
+    expect(buttons(won.blocks)).toEqual([]);
+    expect(texts(won.blocks)).toContain('*Outcome*: won by <@UA1>');
+  });
+});
+
+describe('App Home', () => {
+  it('shows my queue, the team queue, the day\'s figures and the funnel', () => {
+    const line = (id: string, owner: string, overdue: boolean): QueueLine => ({ candidateId: id, leadName: `Lead ${id}`, company: 'Co', score: 70, grade: 'B', status: 'open', owner: { id: owner, name: owner }, dueAt: AT, overdue, hot: false });
+    const stats: DeskStats = { at: AT, myQueue: [line('a', 'U1', false)], teamQueue: [line('a', 'U1', false), line('b', 'U2', true)], mqlsToday: 3, approvalRate: 0.75, medianDecisionMinutes: 12, breachesOpen: 1, escalationsToday: 2 };
+    const steps = (n: number) => ({ count: n, fromPrevious: null, fromLeads: null });
+    const row = { group: 'web', steps: { leads: steps(10), contacted: steps(8), replied: steps(5), mql_candidate: steps(3), mql: steps(2), sql: steps(1), won: { count: 1, fromPrevious: 1, fromLeads: 0.1 } }, timeToFirstTouch: { n: 0, medianMs: null, p90Ms: null }, timeToDecision: { n: 0, medianMs: null, p90Ms: null } };
+    const v = homeView(stats, { by: 'source', since: null, generatedAt: AT.toISOString(), rows: [row], total: row });
+    const all = JSON.stringify(v);
+    expect(v.type).toBe('home');
+    for (const s of ['My queue* (1)', "The team's queue* (2)", 'MQLs today*\\n3', '75%', '12 min', 'SLA breaches open*\\n1', 'Lead b', 'overdue', '*web*: Leads 10 → Contacted 8 → Replied 5 → MQL cand. 3 → MQL 2 → SQL 1 → Won 1 (10% of leads won)']) {
+      expect(all).toContain(s);
+    }
+  });
+});
