@@ -6,6 +6,10 @@
 ALTER TABLE candidates ADD COLUMN hot boolean NOT NULL DEFAULT false;
 ALTER TABLE candidates ADD COLUMN reminded_at timestamptz;
 ALTER TABLE candidates ADD COLUMN escalations integer NOT NULL DEFAULT 0 CHECK (escalations >= 0);
+-- The last escalation, so "escalated today" is one indexed range instead of an audit-log scan.
+ALTER TABLE candidates ADD COLUMN escalated_at timestamptz;
+CREATE INDEX candidates_escalated_idx ON candidates (escalated_at) WHERE escalated_at IS NOT NULL;
+CREATE INDEX candidates_decided_idx ON candidates (decided_at) WHERE decided_at IS NOT NULL;
 CREATE INDEX candidates_owner_idx ON candidates (owner) WHERE status IN ('open', 'snoozed');
 
 -- An approved candidate handed to an account executive, and what sales made of it:
@@ -38,3 +42,7 @@ CREATE TABLE desk_counters (
   name   text PRIMARY KEY,
   value  bigint NOT NULL
 );
+
+-- The candidate card lists an account's other contacts: the first query that reads leads by account
+-- (migration 0001 left the index out until one did).
+CREATE INDEX leads_account_idx ON leads (account_id) WHERE account_id IS NOT NULL;

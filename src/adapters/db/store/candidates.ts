@@ -20,11 +20,26 @@ interface CandidateRow {
   version: number;
   slack_channel: string | null;
   slack_ts: string | null;
+  hot: boolean;
+  reminded_at: Date | null;
+  escalations: number;
+  escalated_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
-function toCandidate(r: CandidateRow): Candidate {
+/** A candidate with its SLA bookkeeping (migration 0006); usable wherever a Candidate is. */
+export interface DeskCandidate extends Candidate {
+  /** A hot inbound candidate: the tighter SLA applies. */
+  readonly hot: boolean;
+  /** When the owner was last reminded of the current due time. */
+  readonly remindedAt: Date | null;
+  /** How many times the SLA lapsed and the candidate was reassigned. */
+  readonly escalations: number;
+  readonly escalatedAt: Date | null;
+}
+
+function toCandidate(r: CandidateRow): DeskCandidate {
   return {
     id: r.id,
     leadId: r.lead_id,
@@ -44,6 +59,10 @@ function toCandidate(r: CandidateRow): Candidate {
     version: r.version,
     slackChannel: r.slack_channel,
     slackTs: r.slack_ts,
+    hot: r.hot,
+    remindedAt: r.reminded_at,
+    escalations: r.escalations,
+    escalatedAt: r.escalated_at,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -56,35 +75,36 @@ export interface NewCandidate {
   qualification: Qualification;
   owner?: string | null;
   dueAt?: Date | null;
+  hot?: boolean;
 }
 
-export async function insertCandidate(q: Queryable, c: NewCandidate, at: Date): Promise<Candidate> {
+export async function insertCandidate(q: Queryable, c: NewCandidate, at: Date): Promise<DeskCandidate> {
   const { rows } = await q.query<CandidateRow>(
-    `INSERT INTO candidates (id, lead_id, qualification_id, qualification, status, owner, due_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $7) RETURNING *`,
-    [c.id, c.leadId, c.qualificationId, JSON.stringify(c.qualification), c.owner ?? null, c.dueAt ?? null, at],
+    `INSERT INTO candidates (id, lead_id, qualification_id, qualification, status, owner, due_at, hot, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8, $8) RETURNING *`,
+    [c.id, c.leadId, c.qualificationId, JSON.stringify(c.qualification), c.owner ?? null, c.dueAt ?? null, c.hot ?? false, at],
   );
   return toCandidate(rows[0] as CandidateRow);
 }
 
-export async function getCandidate(q: Queryable, id: string, options: { forUpdate?: boolean } = {}): Promise<Candidate | null> {
+export async function getCandidate(q: Queryable, id: string, options: { forUpdate?: boolean } = {}): Promise<DeskCandidate | null> {
   const { rows } = await q.query<CandidateRow>(`SELECT * FROM candidates WHERE id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`, [id]);
   return rows[0] ? toCandidate(rows[0]) : null;
 }
 
 /** The lead's undecided (open or snoozed) candidate; there is at most one. */
-export async function undecidedCandidateOf(q: Queryable, leadId: string, options: { forUpdate?: boolean } = {}): Promise<Candidate | null> {
+export async function undecidedCandidateOf(q: Queryable, leadId: string, options: { forUpdate?: boolean } = {}): Promise<DeskCandidate | null> {
   const { rows } = await q.query<CandidateRow>(`SELECT * FROM candidates WHERE lead_id = $1 AND status IN ('open', 'snoozed')${options.forUpdate ? ' FOR UPDATE' : ''}`, [leadId]);
   return rows[0] ? toCandidate(rows[0]) : null;
 }
 
-export async function candidatesOfLead(q: Queryable, leadId: string): Promise<Candidate[]> {
+export async function candidatesOfLead(q: Queryable, leadId: string): Promise<DeskCandidate[]> {
   const { rows } = await q.query<CandidateRow>(`SELECT * FROM candidates WHERE lead_id = $1 ORDER BY created_at, id`, [leadId]);
   return rows.map(toCandidate);
 }
 
 /** Candidates in the given states, the most urgent first (due soonest, then oldest). */
-export async function listCandidates(q: Queryable, statuses: readonly CandidateStatus[]): Promise<Candidate[]> {
+export async function listCandidates(q: Queryable, statuses: readonly CandidateStatus[]): Promise<DeskCandidate[]> {
   const { rows } = await q.query<CandidateRow>(`SELECT * FROM candidates WHERE status = ANY($1::text[]) ORDER BY due_at NULLS LAST, created_at, id`, [[...statuses]]);
   return rows.map(toCandidate);
 }
@@ -109,6 +129,10 @@ export interface CandidatePatch {
   note?: string | null;
   slackChannel?: string | null;
   slackTs?: string | null;
+  hot?: boolean;
+  remindedAt?: Date | null;
+  escalations?: number;
+  escalatedAt?: Date | null;
 }
 
 const PATCH_COLUMNS: Record<keyof CandidatePatch, string> = {
@@ -125,6 +149,10 @@ const PATCH_COLUMNS: Record<keyof CandidatePatch, string> = {
   note: 'note',
   slackChannel: 'slack_channel',
   slackTs: 'slack_ts',
+  hot: 'hot',
+  remindedAt: 'reminded_at',
+  escalations: 'escalations',
+  escalatedAt: 'escalated_at',
 };
 const JSON_FIELDS: ReadonlySet<keyof CandidatePatch> = new Set(['qualification', 'bantCorrection']);
 
@@ -140,7 +168,7 @@ export async function updateCandidate(
   patch: CandidatePatch,
   at: Date,
   options: { undecidedOnly?: boolean; refresh?: boolean } = {},
-): Promise<Candidate | null> {
+): Promise<DeskCandidate | null> {
   const sets: string[] = ['version = version + 1', 'updated_at = $3'];
   const values: unknown[] = [id, version, at];
   for (const [k, v] of Object.entries(patch) as [keyof CandidatePatch, unknown][]) {
@@ -157,7 +185,23 @@ export async function updateCandidate(
 }
 
 /** Snoozed candidates whose snooze has ended, locked for waking. */
-export async function dueSnoozes(q: Queryable, at: Date): Promise<Candidate[]> {
+export async function dueSnoozes(q: Queryable, at: Date): Promise<DeskCandidate[]> {
   const { rows } = await q.query<CandidateRow>(`SELECT * FROM candidates WHERE status = 'snoozed' AND snoozed_until <= $1 ORDER BY snoozed_until FOR UPDATE SKIP LOCKED`, [at]);
+  return rows.map(toCandidate);
+}
+
+/**
+ * Records where the card was first posted, only if no card is recorded yet (two card jobs racing
+ * after an outage post once each at most, and the first one recorded wins). Not a content change, so
+ * the version stays: a modal opened from the card is not made stale by it. False when one was there.
+ */
+export async function setCardRef(q: Queryable, id: string, ref: { channel: string; ts: string }): Promise<boolean> {
+  const r = await q.query(`UPDATE candidates SET slack_channel = $2, slack_ts = $3 WHERE id = $1 AND slack_ts IS NULL RETURNING id`, [id, ref.channel, ref.ts]);
+  return r.rowCount > 0;
+}
+
+/** Undecided candidates whose card was never posted (a chat outage held it back), oldest first. */
+export async function undecidedWithoutCard(q: Queryable, limit = 100): Promise<DeskCandidate[]> {
+  const { rows } = await q.query<CandidateRow>(`SELECT * FROM candidates WHERE status IN ('open', 'snoozed') AND slack_ts IS NULL ORDER BY created_at, id LIMIT $1`, [limit]);
   return rows.map(toCandidate);
 }
