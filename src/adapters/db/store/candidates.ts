@@ -205,3 +205,8 @@ export async function undecidedWithoutCard(q: Queryable, limit = 100): Promise<D
   const { rows } = await q.query<CandidateRow>(`SELECT * FROM candidates WHERE status IN ('open', 'snoozed') AND slack_ts IS NULL ORDER BY created_at, id LIMIT $1`, [limit]);
   return rows.map(toCandidate);
 }
+
+/** Notes that the owner was reminded of the current due time. Bookkeeping, not a change the card shows: no version bump. */
+export async function markReminded(q: Queryable, id: string, at: Date): Promise<void> {
+  await q.query(`UPDATE candidates SET reminded_at = $2 WHERE id = $1`, [id, at]);
+}
