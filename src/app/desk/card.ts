@@ -1,5 +1,6 @@
 import { getCandidate } from '../../adapters/db/store/candidates.ts';
-import { accountWithContacts, handoffOfCandidate } from '../../adapters/db/store/desk.ts';
+import { accountWithContacts } from '../../adapters/db/store/desk.ts';
+import { getHandoffOfCandidate } from '../../adapters/db/store/handoffs.ts';
 import { getLeadById, listSources } from '../../adapters/db/store/leads.ts';
 import { isUndecided } from '../../domain/desk/decision.ts';
 import { findPerson, type Team } from '../../domain/desk/team.ts';
@@ -40,7 +41,7 @@ export async function loadCard(deps: Pick<DeskDeps, 'db' | 'clock' | 'team' | 's
     await accountWithContacts(q, lead.accountId, lead.id),
     await loadConversation(q, lead.id, { limit: 20 }),
     await similarCandidates(q, c),
-    await handoffOfCandidate(q, c.id),
+    await getHandoffOfCandidate(q, c.id),
   ];
   const first = sources[0] ?? null;
   const latest = conversation.filter((e) => e.from === 'lead').at(-1) ?? null;

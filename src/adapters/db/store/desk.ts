@@ -35,12 +35,6 @@ export async function accountWithContacts(q: Queryable, accountId: string | null
   return { name: a.name ?? a.domain, domain: a.domain, industry: a.industry, employees: a.employees, contacts };
 }
 
-/** The handoff of a candidate, when it was approved and handed to an AE. */
-export async function handoffOfCandidate(q: Queryable, candidateId: string): Promise<{ id: string; ae: string; status: HandoffStatus } | null> {
-  const { rows } = await q.query<{ id: string; ae: string; status: HandoffStatus }>('SELECT id, ae, status FROM handoffs WHERE candidate_id = $1', [candidateId]);
-  return rows[0] ?? null;
-}
-
 /** A candidate as a list or the similar-candidates view shows it: with its lead and what sales said. */
 export interface CandidateSummary {
   readonly candidateId: string;
