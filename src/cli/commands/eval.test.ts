@@ -111,3 +111,29 @@ describe('baton eval --engine openai (against a local OpenAI-compatible server)'
     }
   });
 });
+
+describe('baton eval export-corrections', () => {
+  it('writes the corrections of an embedded database as JSON Lines that the eval reader loads', async () => {
+    const saved = { ...process.env };
+    const data = join(dir, 'desk-db');
+    Object.assign(process.env, { BATON_DATA_DIR: data, LOG_LEVEL: 'silent' });
+    delete process.env.DATABASE_URL;
+    delete process.env.BATON_CONFIG;
+    try {
+      const file = join(dir, 'corrections.jsonl');
+      // Dispatched to the subcommand, not to `baton eval` (which would ask for --dataset).
+      await run('export-corrections', '--out', file, '--since', '30d');
+      expect(existsSync(file)).toBe(true);
+      expect(readFileSync(file, 'utf8')).toBe('');
+      expect(err).toEqual([`wrote 0 cases to ${file}`]);
+      const { parseCaseLines } = await import('../../app/eval/case.ts');
+      expect(parseCaseLines(readFileSync(file, 'utf8'))).toEqual([]);
+    } finally {
+      process.env = saved;
+    }
+  }, 60_000);
+
+  it('refuses a --since that is not a day before opening anything', async () => {
+    await expect(run('export-corrections', '--since', 'last week')).rejects.toThrow(/--since "last week" is neither a date/);
+  });
+});

@@ -112,7 +112,7 @@ async function evalAction(opts: EvalOptions): Promise<void> {
 
 /** `baton eval --dataset FILE.jsonl [--engine] [--out] [--report] [--json] [--gate]` and `baton eval --compare A.json B.json`. */
 export function registerEvalCommand(program: Command): void {
-  program
+  const evalCommand = program
     .command('eval')
     .description('run the qualification engine on a labelled case file (../shared/evals/FORMAT.md) and report the metrics')
     .option('--dataset <file>', 'cases as JSON Lines')
@@ -123,4 +123,43 @@ export function registerEvalCommand(program: Command): void {
     .option('--gate <file>', 'check the metrics against a thresholds file (e.g. evals/thresholds.json); exit 1 when below')
     .option('--compare <files...>', 'show two metrics JSON files side by side: --compare A.json B.json')
     .action(async (opts: EvalOptions) => evalAction(opts));
+
+  evalCommand
+    .command('export-corrections')
+    .description('write every candidate an SDR corrected or rejected as an eval case (FORMAT.md), labelled with the correction')
+    .option('--out <file>', 'write the cases to a file instead of stdout')
+    .option('--since <date>', 'only candidates decided or edited since a day (YYYY-MM-DD, UTC) or a number of days back (30d)')
+    .action(async function (this: Command) {
+      // `--out` is also an option of `baton eval` itself, which may take it first: read both levels.
+      await exportCorrectionsAction(this.optsWithGlobals<{ out?: string; since?: string }>());
+    });
+}
+
+async function exportCorrectionsAction(opts: { out?: string; since?: string }): Promise<void> {
+  const [{ loadConfig }, { openBaton }, { createLogger }, { exportCorrections, formatCases }, { parseSince }, { systemClock }] = await Promise.all([
+    import('../../config/load.ts'),
+    import('../../main.ts'),
+    import('../../adapters/log.ts'),
+    import('../../app/eval/export-corrections.ts'),
+    import('../../domain/report/funnel.ts'),
+    import('../../domain/clock.ts'),
+  ]);
+  // Usage problems are reported before the database is opened.
+  const since = opts.since === undefined ? undefined : parseSince(opts.since, systemClock.now());
+  const config = loadConfig();
+  const level = config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL;
+  const baton = await openBaton(config, { logger: createLogger({ level, logPii: config.BATON_LOG_PII, destination: 2 }) });
+  try {
+    const { cases, skipped } = await exportCorrections(baton.db, { ...(since ? { since } : {}), zone: config.BATON_TIME_ZONE });
+    const text = formatCases(cases);
+    if (opts.out) {
+      writeFileSync(opts.out, text);
+      console.error(`wrote ${cases.length} case${cases.length === 1 ? '' : 's'} to ${opts.out}${skipped ? ` (${skipped} skipped: their reply is no longer stored)` : ''}`);
+    } else {
+      process.stdout.write(text);
+      if (skipped) console.error(`${skipped} candidate${skipped === 1 ? '' : 's'} skipped: their reply is no longer stored`);
+    }
+  } finally {
+    await baton.close();
+  }
 }
