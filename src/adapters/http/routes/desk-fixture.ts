@@ -1,0 +1,96 @@
+import { simpleParser } from 'mailparser';
+import type { FastifyInstance } from 'fastify';
+import { buildRawMessage } from '../../email/mime.ts';
+import { candidatesOfLead } from '../../db/store/candidates.ts';
+import type { DeskDeps } from '../../../app/desk/deps.ts';
+import { noNotifier } from '../../../app/desk/notifier.ts';
+import { enrolLead } from '../../../app/outreach/enrol.ts';
+import { receiveInbound } from '../../../app/outreach/inbound.ts';
+import { deciders } from '../../../domain/desk/team.ts';
+import type { Qualification } from '../../../domain/qualify/types.ts';
+import { testTeam } from '../../../testing/desk.ts';
+import { blankQualification, ScriptedEngine } from '../../../testing/engines.ts';
+import { createOutreachHarness, type OutreachHarness } from '../../../testing/outreach.ts';
+import type { Config } from '../../../config/schema.ts';
+import { buildHttpServer } from '../server.ts';
+import { testConfig } from '../test-support.ts';
+import { deskRoutes } from './desk.ts';
+
+/**
+ * Test fixture of the desk's HTTP side (route tests and the browser test): a real service on a test
+ * database, candidates made the way production makes them (a lead enrolled in the inbound fast lane
+ * answers its first email, and the scripted engine qualifies the answer as an MQL candidate).
+ */
+
+/** The scripted engine's answer for every reply: an MQL candidate with quoted BANT evidence. */
+export function candidateAnswer(score = 82): Qualification {
+  return {
+    ...blankQualification(),
+    intent: 'interested',
+    bant: {
+      budget: { status: 'met', evidence: 'a budget of $40k', amount: 40000, currency: 'USD' },
+      authority: { status: 'met', evidence: 'I am the VP of Sales', role: 'VP of Sales' },
+      need: { status: 'met', evidence: 'We need a tool for this' },
+      timeline: { status: 'unknown' },
+    },
+    mql: true,
+    score,
+    route: 'candidate',
+  };
+}
+
+export interface DeskFixture {
+  h: OutreachHarness;
+  desk: DeskDeps;
+  app: FastifyInstance;
+  /** Makes a lead, enrols it, lets it answer the first email; returns the lead and its open candidate. */
+  candidate(email: string, fields: { firstName: string; lastName?: string; company: string; title?: string }, words?: string): Promise<{ leadId: string; candidateId: string }>;
+  close(): Promise<void>;
+}
+
+export async function createDeskFixture(config: Partial<Record<keyof Config, unknown>> = {}): Promise<DeskFixture> {
+  const h = await createOutreachHarness({ engine: new ScriptedEngine('scripted', () => candidateAnswer()) });
+  const team = testTeam();
+  const sdrs = new Set(deciders(team).map((p) => p.id));
+  const desk: DeskDeps = { ...h.deps, isSdr: (id) => sdrs.has(id), team, notifier: noNotifier, crm: null };
+  const app = await buildHttpServer(h.deps, testConfig(config), { routes: [deskRoutes(desk)] });
+
+  async function candidate(email: string, fields: { firstName: string; lastName?: string; company: string; title?: string }, words = 'We need a tool for this; I am the VP of Sales and we have a budget of $40k.') {
+    const leadId = await h.addLead(email, fields);
+    await enrolLead(h.deps, { leadId, sequenceId: 'inbound-fast-lane', actor: 'test' });
+    // The fast lane spaces one mailbox's sends: step the clock until the first email to this lead went out.
+    let first;
+    for (let i = 0; i < 20 && !first; i++) {
+      await h.worker.runDue();
+      first = h.sink.messages.find((m) => m.envelopeTo.includes(email));
+      if (!first) h.clock.advance(15_000);
+    }
+    if (!first) throw new Error(`no email to ${email} went out`);
+    const sent = await simpleParser(first.raw);
+    const raw = await buildRawMessage({
+      from: email,
+      to: (sent.replyTo?.value[0]?.address ?? '') as string,
+      subject: `Re: ${sent.subject ?? ''}`,
+      text: words,
+      inReplyTo: sent.messageId ?? '',
+      references: [sent.messageId ?? ''],
+      date: h.clock.now(),
+    });
+    await receiveInbound(h.deps, raw, { via: 'simulator' });
+    await h.worker.runDue();
+    const open = (await candidatesOfLead(h.db, leadId)).find((c) => c.status === 'open');
+    if (!open) throw new Error(`the reply of ${email} opened no candidate`);
+    return { leadId, candidateId: open.id };
+  }
+
+  return {
+    h,
+    desk,
+    app,
+    candidate,
+    async close() {
+      await app.close();
+      await h.close();
+    },
+  };
+}
