@@ -5,10 +5,16 @@ import { findSuppressions } from '../../adapters/db/store/suppressions.ts';
 import { silentLogger } from '../../adapters/log.ts';
 import { Worker } from '../../adapters/queue/worker.ts';
 import { createOutreachHarness, type OutreachHarness } from '../../testing/outreach.ts';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { simpleParser } from 'mailparser';
+import { parse as parseYaml } from 'yaml';
+import { deciders, parseTeam } from '../../domain/desk/team.ts';
 import { decide, listOpenCandidates } from '../desk/candidates.ts';
 import type { DeskDeps } from '../desk/deps.ts';
+import { handoffOfCandidate, handoffTasks } from '../desk/handoff.ts';
 import { noNotifier } from '../desk/notifier.ts';
-import { testTeam } from '../../testing/desk.ts';
+import { deskTasks } from '../desk/tasks.ts';
 import { outreachTasks } from '../outreach/tasks.ts';
 import { demoTasks, replyAsPersona, startDemo, summariseDemo } from './demo.ts';
 import { DEMO_PERSONAS, demoReplyMessageId, type DemoBehaviour, type DemoPersona } from './personas.ts';
@@ -118,8 +124,8 @@ describe('the demo loop', () => {
 
     expect(await summariseDemo(h.deps)).toEqual({ leads: 8, emailsSent: 8, replies: 8, candidatesOpen: 3, decided: 0, handedOff: 0 });
 
-    // Ten days on: follow-ups went (the out-of-office came back), but nobody answered twice.
-    await runFor(10 * DAY);
+    // Six days on: the out-of-office came back on Friday and got the next email, but nobody answered twice.
+    await runFor(6 * DAY);
     expect(h.sink.messages.length).toBeGreaterThan(DEMO_PERSONAS.length);
     for (const [, at] of await answers()) expect(at).toHaveLength(1);
     expect((await summariseDemo(h.deps)).replies).toBe(8);
@@ -146,11 +152,16 @@ describe('the demo loop', () => {
     expect(await replyAsPersona(h.deps, one('mql').key)).toBe('already_replied');
   });
 
-  it('a decision on a demo candidate moves it on: approve to MQL, reject for timing back to nurture after the cool-off', async () => {
-    await startDemo(h.deps, { logger });
+  it('on the shipped team: owners by territory; approving hands the lead to an AE with a brief, rejecting for timing recycles it', async () => {
+    // The whole desk, as `npm start` has it: the shipped team file, desk and handoff jobs on the worker.
+    const team = parseTeam(parseYaml(readFileSync(fileURLToPath(new URL('../../../config/team.yaml', import.meta.url)), 'utf8')), 'config/team.yaml');
+    const ids = new Set(deciders(team).map((p) => p.id));
+    const desk: DeskDeps = { ...h.deps, isSdr: (id) => ids.has(id), team, notifier: noNotifier, crm: null };
+    worker = new Worker({ db: h.db, clock: h.clock, logger, tasks: { ...outreachTasks(desk), ...demoTasks(desk), ...deskTasks(desk), ...handoffTasks(desk) }, concurrency: 1 });
+    await startDemo(desk, { logger });
     await runFor(10 * MINUTE);
-    const desk: DeskDeps = { ...h.deps, isSdr: (id) => id === 'U1', team: testTeam(), notifier: noNotifier, crm: null };
-    const [maya, jonas] = of('mql') as [DemoPersona, DemoPersona];
+
+    const [maya, jonas, wang] = of('mql') as [DemoPersona, DemoPersona, DemoPersona];
     const open = await listOpenCandidates(h.deps);
     const candidateOf = async (p: DemoPersona) => {
       const id = (await leadOf(p)).id;
@@ -158,18 +169,29 @@ describe('the demo loop', () => {
       if (!c) throw new Error(`no candidate for ${p.key}`);
       return c;
     };
-    await decide(desk, { candidateId: (await candidateOf(maya)).id, action: 'approve', by: 'user:U1' });
-    await decide(desk, { candidateId: (await candidateOf(jonas)).id, action: 'reject', reason: 'bad_timing', note: 'budget is for next year', by: 'user:U1' });
+    // config/team.yaml: Ana covers the Americas, Ben Europe, Chen China.
+    expect([(await candidateOf(maya)).owner, (await candidateOf(jonas)).owner, (await candidateOf(wang)).owner]).toEqual(['user:ana', 'user:ben', 'user:chen']);
+
+    await decide(desk, { candidateId: (await candidateOf(maya)).id, action: 'approve', by: 'user:ana' });
+    await decide(desk, { candidateId: (await candidateOf(jonas)).id, action: 'reject', reason: 'bad_timing', note: 'budget is for next year', by: 'user:ben' });
+    await runFor(MINUTE);
     expect((await leadOf(maya)).stage).toBe('mql');
     expect((await leadOf(jonas)).stage).toBe('nurture');
     expect(await listOpenCandidates(h.deps)).toHaveLength(1);
-    expect(await summariseDemo(h.deps)).toMatchObject({ candidatesOpen: 1, decided: 2 });
+    expect(await summariseDemo(h.deps)).toMatchObject({ candidatesOpen: 1, decided: 2, handedOff: 1 });
+
+    // The handoff: Omar (the AE for the US) gets the brief by email, with Maya's own words in it.
+    const handoff = await handoffOfCandidate(h.db, (await candidateOf(maya)).id);
+    expect(handoff?.ae).toBe('omar');
+    const brief = h.sink.messages.filter((m) => m.envelopeTo.includes('omar@baton.localhost'));
+    expect(brief).toHaveLength(1);
+    expect((await simpleParser(brief[0]?.raw ?? Buffer.alloc(0))).text).toContain('We have a budget of about $40k for it this quarter.');
 
     // The recycle branch: after the 30-day cool-off the rejected lead enters the nurture sequence.
+    // (Without the desk's jobs from here: its five-minute sweep would make a month of virtual time slow.)
+    worker = new Worker({ db: h.db, clock: h.clock, logger, tasks: { ...outreachTasks(desk), ...demoTasks(desk) }, concurrency: 1 });
     await runFor(31 * DAY);
-    const nurture = await currentEnrolment(h.db, (await leadOf(jonas)).id);
-    expect(nurture).toMatchObject({ sequenceId: 'nurture-monthly' });
-    expect(['active', 'paused', 'completed']).toContain(nurture?.status);
+    expect(await currentEnrolment(h.db, (await leadOf(jonas)).id)).toMatchObject({ sequenceId: 'nurture-monthly' });
     expect((await currentEnrolment(h.db, (await leadOf(maya)).id))?.sequenceId).toBe('inbound-fast-lane');
   });
 
