@@ -8,6 +8,7 @@ import { candidatesOfLead } from '../../db/store/candidates.ts';
 import { getLeadById } from '../../db/store/leads.ts';
 import { decide } from '../../../app/desk/candidates.ts';
 import { createDeskFixture, type DeskFixture } from '../routes/desk-fixture.ts';
+import { TEST_API_KEY } from '../test-support.ts';
 
 // The review console in Debian's headless chromium, against a real service on a test database.
 const CHROMIUM = '/usr/bin/chromium';
@@ -117,6 +118,53 @@ describe('the review console in chromium', () => {
     await expect.poll(() => page.locator('#decided').textContent()).toMatch(/^Approved by Ben at /);
     const [lee] = await candidatesOfLead(fx.h.db, leads.lee.leadId);
     expect(lee).toMatchObject({ status: 'approved', decidedBy: 'user:U2' });
+    expect(problems).toEqual([]);
+  });
+
+  it('lets the AE of an approved candidate record the sales outcome', async () => {
+    await openConsole(`/console/candidates/${leads.pat.candidateId}`);
+    const handoff = page.locator('#handoff');
+    await expect.poll(() => handoff.textContent()).toContain('Handoff to sales');
+    const ae = await fx.h.db.query<{ ae: string }>('SELECT ae FROM handoffs WHERE candidate_id = $1', [leads.pat.candidateId]);
+    const aeId = ae.rows[0]?.ae ?? '';
+    expect(aeId).toMatch(/^UA\d$/);
+    await page.locator('#me').selectOption(aeId);
+    await handoff.locator('[data-action="outcome-sql"]').click();
+    await page.locator('#outcome-note').fill('Demo booked for Tuesday');
+    await page.locator('#outcome-form button[type="submit"]').click();
+    await expect.poll(() => page.locator('#handoff-status').textContent()).toBe('Accepted as SQL');
+    // Next come won or lost; SQL and rejected are gone.
+    expect(await page.locator('#handoff [data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action')))).toEqual(['outcome-won', 'outcome-lost']);
+    expect((await getLeadById(fx.h.db, leads.pat.leadId))?.stage).toBe('sql');
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('the review console with BATON_API_KEY set', () => {
+  let keyed: DeskFixture;
+  let keyedBase: string;
+  beforeAll(async () => {
+    keyed = await createDeskFixture({ BATON_API_KEY: TEST_API_KEY });
+    await keyed.candidate('ida@keyed.test', { firstName: 'Ida', lastName: 'Key', company: 'Keyed Co' });
+    keyedBase = await keyed.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await keyed?.close();
+  });
+
+  it('asks for the key once, then shows the queue', async () => {
+    await page.goto(`${keyedBase}/console`);
+    await page.locator('#key-dialog').waitFor({ state: 'visible' });
+    await page.locator('#key-input').fill(TEST_API_KEY);
+    await page.locator('#key-form button[type="submit"]').click();
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.locator('#tab-team').click();
+    await expect.poll(() => page.locator('#queue-list .queue-line').allTextContents()).toEqual([expect.stringContaining('Ida Key')]);
+    expect(await page.evaluate("sessionStorage.getItem('baton.desk.key')")).toBe(TEST_API_KEY);
+    // A reload in the same tab does not ask again.
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.locator('#key-dialog').isVisible()).toBe(false);
     expect(problems).toEqual([]);
   });
 });
