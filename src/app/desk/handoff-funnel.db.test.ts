@@ -48,7 +48,7 @@ describe('sales outcomes in the funnel report', () => {
   async function handOff(c: { leadId: string; candidateId: string }, outcomes: [HandoffOutcome, string?][]): Promise<void> {
     h.clock.advance(HOUR);
     await decide(desk, { candidateId: c.candidateId, action: 'approve', by: 'user:U1' });
-    // decide() hands off on approval once wired; until then start it here (startHandoff returns an existing one).
+    // decide() hands off on approval; startHandoff returns that same handoff (a retried approval gets the first one).
     const handoffId =
       (await handoffOfCandidate(h.db, c.candidateId))?.id ??
       (await h.db.transaction(async (tx) => {

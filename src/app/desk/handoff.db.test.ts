@@ -108,7 +108,7 @@ describe('handoff to sales', () => {
     return all[0] as Candidate;
   }
 
-  /** Approves the candidate and makes sure it was handed off (decide() does so once A1 wires it). */
+  /** Approves the candidate (decide() hands off) and returns the handoff; startHandoff again returns the same one. */
   async function approve(by = 'user:U1'): Promise<string> {
     await reply(REPLY);
     const c = await candidate();
