@@ -418,27 +418,25 @@ function button(text, action, onClick, kind = '') {
 
 // ---- actions ------------------------------------------------------------------------------------
 
-/** Runs one action on the open candidate; the answer is the new card, an error is explained. */
+/** Runs one action on the open candidate (or its handoff); an error is explained to the person. */
 async function act(path, body, done) {
   if (!state.me) {
     flash('Pick who you are (top right) first.', 'error');
     return false;
   }
   const id = state.currentId;
+  let ok = true;
   try {
-    const res = await api('POST', path, body);
-    if (res.card) state.current = { ...state.current, card: res.card };
-    if (res.handoff) state.current = { ...state.current, handoff: res.handoff };
+    await api('POST', path, body);
     if (done) flash(done);
-    await open(id, false);
-    void refresh();
-    return true;
   } catch (e) {
+    ok = false;
     flash(explain(e), 'error');
-    await open(id, false);
-    void refresh();
-    return false;
   }
+  // Either way the card is read again: it shows the decision, or who won the race.
+  await open(id, false);
+  void refresh();
+  return ok;
 }
 
 const candidatePath = (action) => `/v1/candidates/${encodeURIComponent(state.currentId)}/${action}`;
