@@ -14,6 +14,9 @@ import { decide, editBant, listOpenCandidates, openCandidate, reassign, snooze }
 import type { DeskDeps } from './deps.ts';
 import { noNotifier } from './notifier.ts';
 import { testTeam } from '../../testing/desk.ts';
+import { RecordingNotifier } from '../../testing/recording-notifier.ts';
+import { Worker } from '../../adapters/queue/worker.ts';
+import { deskTasks } from './tasks.ts';
 
 const DAY = 86_400_000;
 const SDRS = new Set(['U1', 'U2', 'U3']);
@@ -228,5 +231,20 @@ describe('the SDR desk: candidates and decisions', () => {
     expect(b.created).toBe(false);
     expect(b.candidate.id).toBe(a.candidate.id);
     expect((await theCandidate()).qualification.score).toBe(75);
+  });
+
+  it('opened without the team at hand (outreach deps only), a desk.assign job gives it an owner and a due time from its opening', async () => {
+    await reply('We need a tool for this; I am the VP of Sales and we have a budget of $40k.');
+    const c = await theCandidate();
+    expect(c).toMatchObject({ owner: null, dueAt: null });
+    const notifier = new RecordingNotifier('slack');
+    const worker = new Worker({ db: h.db, clock: h.clock, logger: h.deps.logger, tasks: deskTasks({ ...desk, notifier }), concurrency: 1 });
+    h.clock.advance(30 * 60_000);
+    await worker.runDue();
+    const after = await getCandidate(h.db, c.id);
+    // Not hot (no grade): the standard 240 desk minutes, counted from the opening, inside Monday's desk hours.
+    expect(after).toMatchObject({ owner: 'user:U1', hot: false, dueAt: new Date(c.createdAt.getTime() + 240 * 60_000) });
+    expect(await actions(c)).toEqual(['system:qualify candidate.opened', 'system:desk candidate.assigned']);
+    expect(notifier.cardsOf(c.id).at(-1)?.card.candidate.owner).toEqual({ id: 'U1', name: 'Ana' });
   });
 });
