@@ -1,6 +1,8 @@
 import './node20.ts';
 import type { App } from '@slack/bolt';
 import type { DeskDeps } from '../../app/desk/deps.ts';
+import { findLead, pauseLead, resumeLead, summaryLines, UnknownLeadError, type PauseResult } from '../../app/desk/lookup.ts';
+import { deskStats } from '../../app/desk/stats.ts';
 import { funnelReport } from '../../app/report/funnel.ts';
 import type { DeskStats } from '../../domain/desk/views.ts';
 import { toBatonError } from '../../domain/errors.ts';
@@ -9,8 +11,8 @@ import { explain, type HandlerContext } from './handlers.ts';
 import { escapeText, percent } from './text.ts';
 
 /**
- * The read side and the lead commands the desk's use-cases offer (A1's deskStats, A2's lookup),
- * passed in so this file does not fix their modules. Each answers plain data or throws a BatonError.
+ * What /baton and App Home ask the desk, in the shapes they show. `deskQueries` is the real one;
+ * tests may pass their own. Each answers plain data or throws a BatonError.
  */
 export interface DeskQueries {
   deskStats(deps: DeskDeps, input: { userId?: string }): Promise<DeskStats>;
@@ -20,6 +22,24 @@ export interface DeskQueries {
   pauseLead(deps: DeskDeps, input: { email: string; by: string }): Promise<string>;
   resumeLead(deps: DeskDeps, input: { email: string; by: string }): Promise<string>;
 }
+
+const changed = (verb: string, email: string, r: PauseResult): string =>
+  `${verb} ${r.enrolments.length} sequence${r.enrolments.length === 1 ? '' : 's'} of ${email}: ${r.enrolments.map((e) => e.sequenceId).join(', ')}.`;
+
+/** The desk's use-cases behind /baton and App Home. */
+export const deskQueries: DeskQueries = {
+  deskStats: (deps, input) => deskStats(deps, input),
+  findLead: async (deps, email) => {
+    try {
+      return summaryLines(await findLead(deps, email));
+    } catch (e) {
+      if (e instanceof UnknownLeadError) return null;
+      throw e;
+    }
+  },
+  pauseLead: async (deps, input) => changed('Paused', input.email, await pauseLead(deps, input)),
+  resumeLead: async (deps, input) => changed('Resumed', input.email, await resumeLead(deps, input)),
+};
 
 export const USAGE = 'Usage: `/baton stats` · `/baton find EMAIL` · `/baton pause EMAIL` · `/baton resume EMAIL`';
 
@@ -48,7 +68,7 @@ export function parseCommand(text: string): { sub: 'stats' } | { sub: 'find' | '
  * /baton and App Home. A command's answer is its ack body (ephemeral): it reaches the person in any
  * channel, also those the bot is not in. The queries are quick reads, inside Slack's 3 seconds.
  */
-export function registerCommands(app: App, ctx: HandlerContext & { readonly queries?: DeskQueries | undefined }): void {
+export function registerCommands(app: App, ctx: HandlerContext & { readonly queries: DeskQueries }): void {
   app.command('/baton', async ({ ack, command }) => {
     const by = `user:${command.user_id}`;
     const parsed = parseCommand(command.text ?? '');
@@ -56,7 +76,6 @@ export function registerCommands(app: App, ctx: HandlerContext & { readonly quer
     try {
       const q = ctx.queries;
       if (parsed.sub === 'usage') text = USAGE;
-      else if (!q) text = 'This command is not available yet.';
       else if (parsed.sub === 'stats') text = statsText(await q.deskStats(ctx.deps(), { userId: command.user_id }));
       else if (parsed.sub === 'find') {
         const lines = await q.findLead(ctx.deps(), parsed.email);
@@ -72,7 +91,6 @@ export function registerCommands(app: App, ctx: HandlerContext & { readonly quer
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab && event.tab !== 'home') return;
     const q = ctx.queries;
-    if (!q) return;
     try {
       const deps = ctx.deps();
       const stats = await q.deskStats(deps, { userId: event.user });

@@ -6,7 +6,7 @@ import type { DeskNotifier } from '../../app/desk/notifier.ts';
 import { deciders, type LoadedTeam } from '../../domain/desk/team.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { Logger } from '../log.ts';
-import { registerCommands, type DeskQueries } from './commands.ts';
+import { deskQueries, registerCommands, type DeskQueries } from './commands.ts';
 import { registerHandlers } from './handlers.ts';
 import { SlackNotifier } from './notifier.ts';
 import { FastifyReceiver } from './receiver.ts';
@@ -36,7 +36,7 @@ export interface SlackDeskOptions {
   readonly zone?: string;
   /** Web API retries per call (rate limits wait Retry-After between them); default 3. */
   readonly retries?: number;
-  /** Stats and lead lookup for /baton and App Home (the desk's use-cases). */
+  /** Stats and lead lookup for /baton and App Home; default the desk's use-cases (tests pass their own). */
   readonly queries?: DeskQueries;
 }
 
@@ -100,7 +100,7 @@ export function createSlackDesk(settings: SlackSettings, options: SlackDeskOptio
     channelId: settings.channelId,
     zone: options.zone ?? 'UTC',
     logger,
-    queries: options.queries,
+    queries: options.queries ?? deskQueries,
   };
   registerHandlers(app, ctx);
   registerCommands(app, ctx);

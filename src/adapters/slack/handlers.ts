@@ -2,7 +2,6 @@ import './node20.ts';
 import type { App } from '@slack/bolt';
 import { getCandidate } from '../db/store/candidates.ts';
 import { getLeadById } from '../db/store/leads.ts';
-import { loadCard } from '../../app/desk/card.ts';
 import { decide, editBant, reassign, snooze } from '../../app/desk/candidates.ts';
 import type { DeskDeps } from '../../app/desk/deps.ts';
 import { recordOutcome } from '../../app/desk/handoff.ts';
@@ -19,8 +18,8 @@ import { mention, slackDate } from './text.ts';
 
 /**
  * The Bolt listeners: each acknowledges at once, translates the click or submission, and calls one
- * use-case; then the card (or the AE's message) is updated in place and the clicker told, by an
- * ephemeral message, anything that went wrong. No business rule lives here.
+ * use-case; the use-case queues the card's (or the AE's message's) update in place, and the clicker
+ * is told, by an ephemeral message, anything that went wrong. No business rule lives here.
  */
 export interface HandlerContext {
   /** The desk's deps; throws until bind() gave them. */
@@ -100,30 +99,19 @@ export function registerHandlers(app: App, ctx: HandlerContext): void {
     }
   };
 
-  /** Updates the candidate's card in place (when it is posted: the desk.card job posts it first). */
-  const refreshCard = async (candidateId: string): Promise<void> => {
-    const deps = ctx.deps();
-    const c = await getCandidate(deps.db, candidateId);
-    if (!c?.slackChannel || !c.slackTs) return;
-    await ctx.notifier.showCard(await loadCard(deps, candidateId), { channel: c.slackChannel, ts: c.slackTs });
-  };
-
-  /** Runs one desk change for a person, then refreshes the card; every failure becomes a sentence for them. */
-  const run = async (client: Client, where: Where, candidateId: string | null, work: () => Promise<unknown>): Promise<void> => {
+  /**
+   * Runs one desk change for a person; every failure becomes a sentence for them. The use-cases queue
+   * the desk.card job, which updates the card in place (one renderer for every change, with the
+   * rate-limit handling of the job): wake the worker so it runs now rather than at its next poll.
+   */
+  const run = async (client: Client, where: Where, work: () => Promise<unknown>): Promise<void> => {
     try {
       await work();
     } catch (e) {
       await tell(client, where, explain(e, ctx.logger));
       return;
     }
-    if (candidateId) {
-      try {
-        await refreshCard(candidateId);
-      } catch (e) {
-        // The decision is stored; the card catches up with the next change or the desk.card job.
-        ctx.logger.warn({ candidateId, err: toBatonError(e).message }, 'slack: could not update the card');
-      }
-    }
+    ctx.deps().wake?.();
   };
 
   /** Refuses a non-member before a modal opens, so nobody fills a form that cannot be saved. */
@@ -153,7 +141,7 @@ export function registerHandlers(app: App, ctx: HandlerContext): void {
     } catch (e) {
       return tell(client, where, explain(e, ctx.logger));
     }
-    await run(client, where, ref.c, () => decide(ctx.deps(), { candidateId: ref.c, action: 'approve', by: `user:${where.user}`, expectedVersion: ref.v }));
+    await run(client, where, () => decide(ctx.deps(), { candidateId: ref.c, action: 'approve', by: `user:${where.user}`, expectedVersion: ref.v }));
   });
 
   const cardModal = (actionId: string, build: (meta: ModalMetadata, candidateId: string) => Promise<Record<string, unknown>>) =>
@@ -209,7 +197,7 @@ export function registerHandlers(app: App, ctx: HandlerContext): void {
     const r = readRejection(state);
     if (!r.ok) return void (await ack({ response_action: 'errors', errors: r.errors }));
     await ack();
-    await run(client, where, meta.c, () => decide(ctx.deps(), { candidateId: meta.c, action: 'reject', by, reason: r.reason, ...(r.note ? { note: r.note } : {}), expectedVersion: meta.v }));
+    await run(client, where, () => decide(ctx.deps(), { candidateId: meta.c, action: 'reject', by, reason: r.reason, ...(r.note ? { note: r.note } : {}), expectedVersion: meta.v }));
   });
 
   app.view(MODALS.editBant, async ({ ack, body, client }) => {
@@ -227,13 +215,13 @@ export function registerHandlers(app: App, ctx: HandlerContext): void {
     await ack();
     const correction = r.correction;
     if (!correction) return tell(client, where, 'Nothing changed, so nothing was stored.');
-    await run(client, where, meta.c, () => editBant(ctx.deps(), { candidateId: meta.c, by, correction, expectedVersion: meta.v }));
+    await run(client, where, () => editBant(ctx.deps(), { candidateId: meta.c, by, correction, expectedVersion: meta.v }));
   });
 
   app.view(MODALS.snooze, async ({ ack, body, client }) => {
     const { meta, where, state, by } = submission(body);
     await ack();
-    await run(client, where, meta.c, () => {
+    await run(client, where, () => {
       const until = snoozeUntil(readSelected(state, 'until') ?? '', ctx.deps().clock.now(), ctx.zone);
       return snooze(ctx.deps(), { candidateId: meta.c, by, until });
     });
@@ -244,7 +232,7 @@ export function registerHandlers(app: App, ctx: HandlerContext): void {
     const owner = readSelected(state, 'owner');
     if (!owner) return void (await ack({ response_action: 'errors', errors: { owner: 'Pick a person.' } }));
     await ack();
-    await run(client, where, meta.c, () => reassign(ctx.deps(), { candidateId: meta.c, by, owner: `user:${owner}` }));
+    await run(client, where, () => reassign(ctx.deps(), { candidateId: meta.c, by, owner: `user:${owner}` }));
   });
 
   // The AE's outcome buttons. recordOutcome updates the AE's message through the desk.handoff job.
@@ -252,7 +240,7 @@ export function registerHandlers(app: App, ctx: HandlerContext): void {
     app.action(actionId, async ({ ack, body, action, client }) => {
       await ack();
       const where = whereOf(body as ActionBody);
-      await run(client, where, null, async () => {
+      await run(client, where, async () => {
         const ref = parseRef<HandoffRef>(buttonValue(action), 'h');
         await recordOutcome(ctx.deps(), { handoffId: ref.h, outcome: value, by: `user:${where.user}`, expectedVersion: ref.v });
       });
@@ -279,6 +267,6 @@ export function registerHandlers(app: App, ctx: HandlerContext): void {
     const r = readRejection(state);
     if (!r.ok) return void (await ack({ response_action: 'errors', errors: r.errors }));
     await ack();
-    await run(client, where, null, () => recordOutcome(ctx.deps(), { handoffId: meta.c, outcome: 'rejected', by, reason: r.reason, ...(r.note ? { note: r.note } : {}), expectedVersion: meta.v }));
+    await run(client, where, () => recordOutcome(ctx.deps(), { handoffId: meta.c, outcome: 'rejected', by, reason: r.reason, ...(r.note ? { note: r.note } : {}), expectedVersion: meta.v }));
   });
 }

@@ -2,18 +2,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
 import { buildRawMessage } from '../email/mime.ts';
-import { candidatesOfLead, getCandidate, setCardRef } from '../db/store/candidates.ts';
+import { candidatesOfLead, getCandidate } from '../db/store/candidates.ts';
 import { Worker } from '../queue/worker.ts';
 import { buildHttpServer } from '../http/server.ts';
 import { testConfig } from '../http/test-support.ts';
-import { loadCard } from '../../app/desk/card.ts';
 import type { DeskDeps } from '../../app/desk/deps.ts';
 import { handoffTasks } from '../../app/desk/handoff.ts';
+import { deskTasks, ensureDeskSchedules } from '../../app/desk/tasks.ts';
 import { enrolLead } from '../../app/outreach/enrol.ts';
 import { receiveInbound } from '../../app/outreach/inbound.ts';
 import { outreachTasks } from '../../app/outreach/tasks.ts';
 import type { Candidate } from '../../domain/desk/decision.ts';
-import type { DeskStats } from '../../domain/desk/views.ts';
 import type { Qualification } from '../../domain/qualify/types.ts';
 import { testTeam } from '../../testing/desk.ts';
 import { blankQualification, ScriptedEngine } from '../../testing/engines.ts';
@@ -42,8 +41,6 @@ function candidateAnswer(): Qualification {
   };
 }
 
-const STATS: DeskStats = { at: new Date('2026-03-02T10:00:00Z'), myQueue: [], teamQueue: [], mqlsToday: 4, approvalRate: 0.5, medianDecisionMinutes: 7, breachesOpen: 1, escalationsToday: 0 };
-
 describe('the Slack app over HTTP, against a fake Slack', () => {
   let h: OutreachHarness;
   let fake: FakeSlack;
@@ -58,23 +55,10 @@ describe('the Slack app over HTTP, against a fake Slack', () => {
     fake = await startFakeSlack();
     h = await createOutreachHarness({ engine: new ScriptedEngine('scripted', candidateAnswer) });
     const team = testTeam();
-    desk = createSlackDesk(
-      { botToken: 'xoxb-test', signingSecret: SECRET, channelId: CHANNEL, apiUrl: fake.url },
-      {
-        logger: h.deps.logger,
-        team,
-        retries: 1,
-        queries: {
-          deskStats: async () => STATS,
-          findLead: async (_d, email) => (email === 'pat@buyer.test' ? ['Pat <pat@buyer.test>: stage mql_candidate'] : null),
-          pauseLead: async (_d, i) => `Paused the sequences of ${i.email}.`,
-          resumeLead: async (_d, i) => `Resumed the sequences of ${i.email}.`,
-        },
-      },
-    );
+    desk = createSlackDesk({ botToken: 'xoxb-test', signingSecret: SECRET, channelId: CHANNEL, apiUrl: fake.url }, { logger: h.deps.logger, team, retries: 1 });
     deps = { ...h.deps, isSdr: desk.isSdr, team, notifier: desk.notifier, crm: null };
     desk.bind(deps);
-    worker = new Worker({ db: h.db, clock: h.clock, logger: h.deps.logger, tasks: { ...outreachTasks(deps), ...handoffTasks(deps) }, concurrency: 1 });
+    worker = new Worker({ db: h.db, clock: h.clock, logger: h.deps.logger, tasks: { ...outreachTasks(deps), ...handoffTasks(deps), ...deskTasks(deps) }, concurrency: 1 });
     server = await buildHttpServer(h.deps, testConfig(), { routes: [desk.routes] });
     const url = await server.listen({ port: 0, host: '127.0.0.1' });
     slack = new SlackSender(`${url}/slack/events`, SECRET);
@@ -108,19 +92,20 @@ describe('the Slack app over HTTP, against a fake Slack', () => {
     return c;
   }
 
-  /** What the desk.card job does: post the card and record where. */
+  /** The card's message timestamp, once the desk.card job posted it. */
   async function postCard(c: Candidate): Promise<string> {
-    const ref = await desk.notifier.showCard(await loadCard(deps, c.id), null);
-    if (!ref) throw new Error('not posted');
-    await setCardRef(h.db, c.id, ref);
-    return ref.ts;
+    const ts = (await getCandidate(h.db, c.id))?.slackTs;
+    if (!ts) throw new Error('the card was not posted');
+    return ts;
   }
 
   const click = (user: string, actionId: string, c: Candidate, ts: string, sign?: Parameters<SlackSender['post']>[2]) =>
     slack.interaction(blockAction({ user, actionId, value: JSON.stringify({ c: c.id, v: c.version }), channel: CHANNEL, ts }), sign);
 
+  /** Waits for the listeners, then runs the jobs they queued (the card update, the AE's message). */
   async function settle(): Promise<void> {
     await desk.settled();
+    await worker.runDue();
   }
 
   const ephemerals = (user: string) => fake.callsOf('chat.postEphemeral').filter((c) => c.args.user === user).map((c) => String(c.args.text));
@@ -190,7 +175,7 @@ describe('the Slack app over HTTP, against a fake Slack', () => {
     expect(update?.args).toMatchObject({ channel: CHANNEL, ts });
     expect(JSON.stringify(update?.args.blocks)).toContain('*Approved* by <@U1>');
     expect(JSON.stringify(update?.args.blocks)).not.toContain(ACTIONS.approve);
-    expect(fake.callsOf('chat.postMessage')).toHaveLength(1);
+    expect(fake.callsOf('chat.postMessage').filter((m) => m.args.channel === CHANNEL)).toHaveLength(1);
 
     await worker.runDue();
     const dm = fake.callsOf('chat.postMessage').filter((m) => String(m.args.channel).startsWith('DUA'));
@@ -328,12 +313,114 @@ describe('the Slack app over HTTP, against a fake Slack', () => {
 
   it('/baton stats, find, pause, resume answer ephemerally; anything else gets the usage', async () => {
     const ask = async (text: string) => (await slack.command(slashCommand({ user: 'U1', text }))).body as { response_type: string; text: string };
-    expect(await ask('stats')).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('MQLs today: 4') as string });
+    await reply('We need a tool for this; I am the VP of Sales and we have a budget of $40k.');
+    expect(await ask('stats')).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('1 open candidate') as string });
     expect((await ask('find <mailto:pat@buyer.test|pat@buyer.test>')).text).toContain('stage mql_candidate');
-    expect((await ask('find nobody@x.test')).text).toContain('No lead with the address');
-    expect((await ask('pause pat@buyer.test')).text).toBe('Paused the sequences of pat@buyer.test.');
-    expect((await ask('resume pat@buyer.test')).text).toBe('Resumed the sequences of pat@buyer.test.');
+    expect((await ask('find nobody@x.test')).text).toContain('No lead with the address nobody@x.test');
+
+    const other = await h.addLead('sam@other.test', { firstName: 'Sam' });
+    await enrolLead(h.deps, { leadId: other, sequenceId: 'inbound-fast-lane', actor: 'test' });
+    expect((await ask('pause sam@other.test')).text).toBe('Paused 1 sequence of sam@other.test: inbound-fast-lane.');
+    expect((await ask('pause sam@other.test')).text).toContain('already paused');
+    expect((await ask('resume sam@other.test')).text).toBe('Resumed 1 sequence of sam@other.test: inbound-fast-lane.');
     expect((await ask('dance')).text).toContain('Usage: `/baton stats`');
     expect((await ask('find not-an-email')).text).toContain('Usage');
+    // Someone outside the team may not pause.
+    const outsider = (await slack.command(slashCommand({ user: 'UX', text: 'pause sam@other.test' }))).body as { text: string };
+    expect(outsider.text).toContain('not on the sales team');
+  });
+
+  it('a reply that makes a candidate posts one card; a newer reply updates it in place', async () => {
+    const c = await reply('We need a tool for this; I am the VP of Sales and we have a budget of $40k.');
+    const posts = () => fake.callsOf('chat.postMessage').filter((m) => m.args.channel === CHANNEL);
+    expect(posts()).toHaveLength(1);
+    const ts = await postCard(c);
+    expect(JSON.stringify(posts()[0]?.args.blocks)).toContain(`"value":"{\\"c\\":\\"${c.id}\\",\\"v\\":${(await stored(c)).version}}"`);
+
+    h.clock.advance(3_600_000);
+    await reply('Also: we would like to start next month.');
+    expect(posts()).toHaveLength(1);
+    const update = fake.callsOf('chat.update').at(-1);
+    expect(update?.args).toMatchObject({ channel: CHANNEL, ts });
+    expect(JSON.stringify(update?.args.blocks)).toContain('start next month');
+  });
+
+  it('a rate-limited post is retried after Retry-After and the card is still posted exactly once', async () => {
+    fake.rateLimitNext('chat.postMessage', 1);
+    const c = await reply('We need a tool for this; I am the VP of Sales and we have a budget of $40k.');
+    const posts = fake.callsOf('chat.postMessage').filter((m) => m.args.channel === CHANNEL);
+    expect(posts).toHaveLength(2); // the limited request and its retry
+    expect((await stored(c)).slackTs).toBe('1700000000.000001');
+  });
+
+  it('an archived channel keeps the candidate queued and visible; once Slack works the sweep posts its card', async () => {
+    fake.failNext('chat.postMessage', 'is_archived');
+    const c = await reply('We need a tool for this; I am the VP of Sales and we have a budget of $40k.');
+    const after = await stored(c);
+    expect(after).toMatchObject({ status: 'open', slackTs: null });
+    expect(fake.callsOf('chat.postMessage').filter((m) => m.args.channel === CHANNEL)).toHaveLength(1);
+    const stats = (await slack.command(slashCommand({ user: 'U1', text: 'stats' }))).body as { text: string };
+    expect(stats.text).toContain('1 open candidate');
+
+    // The sweep (every 5 minutes; main.ts starts the series) re-queues cards never posted.
+    await ensureDeskSchedules(deps);
+    await worker.runDue({ until: new Date(h.clock.now().getTime() + 10 * 60_000) });
+    expect((await stored(c)).slackTs).not.toBeNull();
+    // The refused post and the one that made the card: one card.
+    expect(fake.callsOf('chat.postMessage').filter((m) => m.args.channel === CHANNEL)).toHaveLength(2);
+  });
+
+  it('SLA on virtual time: the owner is reminded by DM before the due time; after it the card is escalated in its thread, the team lead told, and the candidate reassigned', async () => {
+    const c = await reply('We need a tool for this; I am the VP of Sales and we have a budget of $40k.');
+    const ts = await postCard(c);
+    const opened = await stored(c);
+    const owner = opened.owner?.slice(5) ?? '';
+    expect(owner).toMatch(/^U[123]$/);
+    expect(opened.dueAt).not.toBeNull();
+    const due = opened.dueAt as Date;
+
+    await worker.runDue({ until: new Date(due.getTime() - 60_000) });
+    const dms = (user: string) => fake.callsOf('chat.postMessage').filter((m) => m.args.channel === `D${user}`);
+    expect(dms(owner)).toHaveLength(1);
+    expect(String(dms(owner)[0]?.args.text)).toContain('Reminder');
+    expect(fake.callsOf('chat.postMessage').filter((m) => m.args.thread_ts === ts)).toHaveLength(0);
+
+    await worker.runDue({ until: new Date(due.getTime() + 60_000) });
+    const thread = fake.callsOf('chat.postMessage').filter((m) => m.args.channel === CHANNEL && m.args.thread_ts === ts);
+    expect(thread).toHaveLength(1);
+    expect(JSON.stringify(thread[0]?.args.blocks)).toContain('SLA lapsed');
+    expect(dms('UL')).toHaveLength(1);
+    const escalated = await stored(c);
+    expect(escalated.owner).not.toBe(opened.owner);
+    expect(JSON.stringify(thread[0]?.args.blocks)).toContain(`now owned by <@${escalated.owner?.slice(5) ?? ''}>`);
+    expect(fake.callsOf('chat.postMessage').filter((m) => m.args.channel === CHANNEL && !m.args.thread_ts)).toHaveLength(1);
+  });
+
+  it('the AE marks the outcome on the handoff message: accepted as SQL, then won', async () => {
+    const c = await reply('We need a tool for this; I am the VP of Sales and we have a budget of $40k.');
+    const ts = await postCard(c);
+    await click('U1', ACTIONS.approve, c, ts);
+    await settle();
+    const dm = fake.callsOf('chat.postMessage').find((m) => String(m.args.channel).startsWith('DUA'));
+    const ae = String(dm?.args.channel).slice(1);
+    const button = (id: string) => {
+      const blocks = (fake.callsOf('chat.update').filter((u) => u.args.channel === dm?.args.channel).at(-1) ?? dm)?.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[];
+      return blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === id);
+    };
+    const press = (user: string, id: string) =>
+      slack.interaction(blockAction({ user, actionId: id, value: button(id)?.value ?? '', channel: String(dm?.args.channel), ts: '1700000000.000002' }));
+
+    await press('U2', ACTIONS.handoffSql);
+    await settle();
+    expect(ephemerals('U2')[0]).toContain('Only the account executives');
+
+    await press(ae, ACTIONS.handoffSql);
+    await settle();
+    expect(JSON.stringify(fake.callsOf('chat.update').filter((u) => u.args.channel === dm?.args.channel).at(-1)?.args.blocks)).toContain('accepted as SQL');
+    expect(button(ACTIONS.handoffWon)).toBeDefined();
+    await press(ae, ACTIONS.handoffWon);
+    await settle();
+    const last = fake.callsOf('chat.update').filter((u) => u.args.channel === dm?.args.channel).at(-1);
+    expect(JSON.stringify(last?.args.blocks)).toContain('*Outcome*: won');
   });
 });
