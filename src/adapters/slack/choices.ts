@@ -44,7 +44,7 @@ const CRITERIA = ['budget', 'authority', 'need', 'timeline'] as const;
 /**
  * The Edit BANT modal: the fields the SDR changed against what the modal showed (`shown`), as a
  * correction. Unchanged fields stay out, so the correction records only what the person disagreed with.
- * `changed: false` when nothing differs.
+ * `correction: null` when nothing differs.
  */
 export function readBantCorrection(state: ViewState, shown: Bant): { ok: true; correction: Correction | null } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
