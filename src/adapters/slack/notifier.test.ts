@@ -111,4 +111,10 @@ describe('the Slack notifier over the Web API', () => {
     expect(await grouped.isSdr('U1')).toBe(true);
     expect(fake.callsOf('usergroups.users.list')).toHaveLength(2);
   });
+
+  it('Socket Mode with an app token needs no signing secret and serves no HTTP route; neither is refused', () => {
+    const socket = createSlackDesk({ botToken: 'xoxb-test', appToken: 'xapp-test', channelId: 'C0DESK', apiUrl: fake.url }, { logger: silentLogger(), team });
+    expect(typeof socket.routes(null)).toBe('function');
+    expect(() => createSlackDesk({ botToken: 'xoxb-test', channelId: 'C0DESK', apiUrl: fake.url }, { logger: silentLogger(), team })).toThrow(/SLACK_SIGNING_SECRET .* or SLACK_APP_TOKEN/);
+  });
 });
