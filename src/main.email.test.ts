@@ -18,7 +18,7 @@ let svc: RunningService;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'baton-email-'));
-  const config = loadConfig({}, { BATON_DATA_DIR: dir, PORT: 0, INBOUND_SMTP_PORT: 0, WORKER_POLL_MS: 100, BATON_API_KEY: KEY, MAIL_SPACING_SECONDS: 0, MAIL_REPLY_DOMAIN: 'replies.example.test' });
+  const config = loadConfig({}, { BATON_DATA_DIR: dir, PORT: 0, INBOUND_SMTP_PORT: 0, WORKER_POLL_MS: 100, BATON_API_KEY: KEY, MAIL_SPACING_SECONDS: 0, MAIL_REPLY_DOMAIN: 'replies.example.test', BATON_DEMO: 'off' });
   svc = await startService(config, { logger: createLogger({ level: 'silent', logPii: false }) });
 });
 afterAll(async () => {

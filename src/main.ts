@@ -39,7 +39,15 @@ import { startInboundSmtp, type InboundSmtp } from './adapters/email/smtp-inboun
 import { startImapPoller, type ImapPoller } from './adapters/email/imap-poll.ts';
 import type { InboundSink } from './app/mail-ports.ts';
 import type { SimulatorAdapters } from './app/simulate/run.ts';
-import { parseTeam, TeamFileError, type LoadedTeam } from './domain/desk/team.ts';
+import { deciders, parseTeam, TeamFileError, type LoadedTeam } from './domain/desk/team.ts';
+import type { DeskDeps } from './app/desk/deps.ts';
+import { noNotifier } from './app/desk/notifier.ts';
+import { deskTasks, ensureDeskSchedules } from './app/desk/tasks.ts';
+import { handoffTasks } from './app/desk/handoff.ts';
+import { createSlackDesk, type SlackDesk } from './adapters/slack/desk.ts';
+import { deskRoutes } from './adapters/http/routes/desk.ts';
+import { demoTasks, startDemo, summariseDemo } from './app/demo/demo.ts';
+import { shouldRunDemo } from './app/demo/should-run.ts';
 import { parse as parseYaml } from 'yaml';
 
 export interface Baton extends AppDeps {
@@ -177,7 +185,7 @@ export async function openBaton(config: Config, options: { logger?: Logger; cloc
 export interface RunningService {
   baton: Baton;
   /** The email channel: its deps, the job worker, and the local sink when no SMTP_URL is set. */
-  outreach: { deps: OutreachDeps; worker: Worker; sink: SmtpSink | null };
+  outreach: { deps: DeskDeps; worker: Worker; sink: SmtpSink | null };
   /** The inbound SMTP server's port, when INBOUND_SMTP_PORT is set. */
   inboundSmtpPort: number | null;
   /** The address the HTTP server listens on, e.g. http://127.0.0.1:3000 */
@@ -258,7 +266,7 @@ export function buildPersonaliser(config: Config, logger: Logger, cache?: Answer
 export async function buildOutreach(
   baton: Baton,
   options: { engine?: QualificationEngine; mailer?: Mailer; workerId?: string } = {},
-): Promise<{ deps: OutreachDeps; worker: Worker; sink: SmtpSink | null; close(): Promise<void> }> {
+): Promise<{ deps: DeskDeps; worker: Worker; sink: SmtpSink | null; slack: SlackDesk | null; close(): Promise<void> }> {
   const { config, logger } = baton;
   const settings = outreachSettings(config);
   const cache = new DbAnswerCache(baton.db);
@@ -274,18 +282,54 @@ export async function buildOutreach(
   const built = options.mailer ? { mailer: options.mailer, sink: null } : await buildMailer(config, logger);
   const wake = { fn: (): void => undefined };
   const personaliser = buildPersonaliser(config, logger, cache);
-  const deps: OutreachDeps = { db: baton.db, clock: baton.clock, logger, mailer: built.mailer, engine, settings, wake: () => wake.fn(), ...(personaliser ? { personaliser } : {}) };
+  const outreach: OutreachDeps = { db: baton.db, clock: baton.clock, logger, mailer: built.mailer, engine, settings, wake: () => wake.fn(), ...(personaliser ? { personaliser } : {}) };
+  // The desk rides on the same deps: the inbound pipeline opens candidates with the team's owners and
+  // SLAs, and a rejection recycles through the email channel.
+  const { deps, slack } = buildDesk(config, outreach);
   const worker = new Worker({
     db: baton.db,
     clock: baton.clock,
     logger: logger.child({ component: 'worker' }),
-    tasks: outreachTasks(deps),
+    tasks: { ...outreachTasks(deps), ...deskTasks(deps), ...handoffTasks(deps), ...demoTasks(deps) },
     concurrency: config.WORKER_CONCURRENCY,
     pollIntervalMs: config.WORKER_POLL_MS,
     ...(options.workerId ? { id: options.workerId } : {}),
   });
   wake.fn = () => worker.wake();
-  return { deps, worker, sink: built.sink, close: () => built.mailer.close() };
+  return { deps, worker, sink: built.sink, slack, close: () => built.mailer.close() };
+}
+
+/**
+ * The SDR desk on top of the email channel: the team file, Slack when SLACK_BOT_TOKEN is set (cards,
+ * DMs, the SDR group), else nobody to notify (the review console at /console is the desk), and the
+ * optional CRM webhook.
+ */
+export function buildDesk(config: Config, outreach: OutreachDeps): { deps: DeskDeps; slack: SlackDesk | null } {
+  const team = loadTeam(config);
+  const slack =
+    config.SLACK_BOT_TOKEN && config.SLACK_CHANNEL_ID
+      ? createSlackDesk(
+          {
+            botToken: config.SLACK_BOT_TOKEN,
+            signingSecret: config.SLACK_SIGNING_SECRET,
+            appToken: config.SLACK_APP_TOKEN,
+            channelId: config.SLACK_CHANNEL_ID,
+            apiUrl: config.SLACK_API_URL,
+            sdrGroupId: config.SLACK_SDR_GROUP_ID,
+          },
+          { logger: outreach.logger.child({ component: 'slack' }), team, zone: outreach.settings.senderZone },
+        )
+      : null;
+  const members = new Set(deciders(team).map((p) => p.id));
+  const deps: DeskDeps = {
+    ...outreach,
+    team,
+    notifier: slack?.notifier ?? noNotifier,
+    isSdr: slack?.isSdr ?? ((id) => members.has(id)),
+    crm: config.CRM_WEBHOOK_URL && config.CRM_WEBHOOK_SECRET ? { url: config.CRM_WEBHOOK_URL, secret: config.CRM_WEBHOOK_SECRET } : null,
+  };
+  slack?.bind(deps);
+  return { deps, slack };
 }
 
 /** Starts the long-running service: database, HTTP server, the email channel and its job worker. */
@@ -304,7 +348,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
     if (channel !== 'web_form' && channel !== 'chat') return;
     enrolNewInboundLead(outreach.deps, leadId).catch((e: unknown) => baton.logger.error({ leadId, code: toBatonError(e).code, err: toBatonError(e).message }, 'could not enrol the new lead in the inbound sequence'));
   };
-  const http = await buildHttpServer(baton, config, { outreach: outreach.deps, onNewLead });
+  const routes = [deskRoutes(outreach.deps), ...(outreach.slack && !config.SLACK_APP_TOKEN ? [outreach.slack.routes] : [])];
+  const http = await buildHttpServer(baton, config, { outreach: outreach.deps, onNewLead, routes });
   let url: string;
   try {
     url = await http.listen({ host: config.HOST, port: config.PORT });
@@ -322,6 +367,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
   // before the worker writes any email.
   if (!config.BATON_PUBLIC_URL) (outreach.deps.settings as { publicUrl: string }).publicUrl = url;
   if (config.WORKER_ENABLED) outreach.worker.start();
+  await ensureDeskSchedules(outreach.deps);
+  baton.logger.info({ console: `${url}/console`, slack: outreach.slack ? (config.SLACK_APP_TOKEN ? 'socket mode' : `${url}/slack/events`) : 'off' }, 'SDR desk ready');
   // Replies come in by SMTP (an MX for the reply domain), IMAP polling, or POST /v1/inbound/email: one pipeline.
   const sink: InboundSink = (raw, meta) => receiveInbound(outreach.deps, raw, meta);
   let smtpIn: InboundSmtp | null = null;
@@ -332,7 +379,14 @@ export async function startService(config: Config, options: { logger?: Logger; c
       baton.logger.info({ port: smtpIn.port, domain: outreach.deps.settings.replyDomain }, 'inbound SMTP listening');
     }
     if (config.IMAP_URL) imap = startImapPoller({ url: config.IMAP_URL, intervalMs: config.IMAP_POLL_SECONDS * 1000, sink, logger: baton.logger.child({ component: 'imap' }) });
+    await outreach.slack?.start();
+    if (shouldRunDemo(config)) {
+      const demo = await startDemo(outreach.deps, { logger: baton.logger });
+      const counts = await summariseDemo(baton);
+      baton.logger.info({ ...counts, seeded: demo.seeded, console: `${url}/console` }, 'demo loop running: demo leads get emails, answer them, and MQL candidates wait in the review console (BATON_DEMO=off to stop)');
+    }
   } catch (e) {
+    await outreach.slack?.stop().catch(() => undefined);
     await http.close();
     await outreach.worker.stop();
     await outreach.close();
@@ -348,6 +402,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
     stop: (reason = 'stop') =>
       (stopping ??= (async () => {
         baton.logger.info({ reason }, 'baton service stopping');
+        await outreach.slack?.stop();
         await http.close();
         await smtpIn?.close();
         await imap?.stop();

@@ -140,10 +140,10 @@ export async function listHandoffs(deps: Pick<DeskDeps, 'db' | 'team'>, filter: 
 
 /**
  * Who may record a sales outcome: the handoff's AE, any AE (a colleague covering), the team lead, or
- * an API caller (`api:key`, `api:local`: a CRM syncing back). SDRs may not: they decided already.
+ * an API caller (`api:key`, or `api:loopback` when no key is set: a CRM syncing back). SDRs may not: they decided already.
  */
 function mayRecordOutcome(team: DeskDeps['team'], actor: string): boolean {
-  if (actor === 'api:key' || actor === 'api:local') return true;
+  if (actor === 'api:key' || actor === 'api:loopback') return true;
   const m = /^user:(\S+)$/.exec(actor);
   if (!m?.[1]) return false;
   return m[1] === team.team_lead.id || team.aes.some((p) => p.id === m[1]);
@@ -152,7 +152,7 @@ function mayRecordOutcome(team: DeskDeps['team'], actor: string): boolean {
 export interface OutcomeInput {
   readonly handoffId: string;
   readonly outcome: HandoffOutcome;
-  /** `user:<id>` (an AE, the team lead) or `api:key` / `api:local`. */
+  /** `user:<id>` (an AE, the team lead) or `api:key` / `api:loopback`. */
   readonly by: string;
   /** Required for a rejection: one of AE_REJECT_REASONS. A lost deal may say why in free text. */
   readonly reason?: string;

@@ -79,6 +79,24 @@ describe('lead lookups: find, pause, resume', () => {
     expect(h.sink.messages).toHaveLength(1);
   });
 
+  it('an out-of-office arriving during a manual pause does not replace it with its return day', async () => {
+    await pauseLead(desk, { email: 'pat@buyer.test', by: 'user:U1' });
+    const sent = await simpleParser(h.sink.messages.at(-1)?.raw ?? Buffer.alloc(0));
+    const raw = await buildRawMessage({
+      from: 'pat@buyer.test',
+      to: (sent.replyTo?.value[0]?.address ?? '') as string,
+      subject: 'Automatic reply: Thanks',
+      text: 'I am out of the office until March 10 with limited access to email.',
+      inReplyTo: sent.messageId ?? '',
+      date: h.clock.now(),
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
+    await receiveInbound(h.deps, raw, { via: 'simulator' });
+    await h.worker.runDue({ until: new Date('2026-03-25T00:00:00Z') });
+    expect(await currentEnrolment(h.db, leadId)).toMatchObject({ status: 'paused', pausedUntil: null, pauseReason: 'manual: paused by user:U1' });
+    expect(h.sink.messages).toHaveLength(1);
+  });
+
   it('refuses outsiders, unknown emails and leads with nothing to pause', async () => {
     await expect(pauseLead(desk, { email: 'pat@buyer.test', by: 'user:STRANGER' })).rejects.toThrow(/not on the sales team/);
     await expect(pauseLead(desk, { email: 'who@buyer.test', by: 'user:U1' })).rejects.toThrow(UnknownLeadError);

@@ -100,7 +100,7 @@ export function summaryLines(s: LeadSummary): string[] {
 
 /** People on the team (SDRs, team lead, AEs) and API callers may pause and resume. */
 async function requireTeam(deps: DeskDeps, actor: string): Promise<void> {
-  if (actor === 'api:key' || actor === 'api:local') return;
+  if (actor === 'api:key' || actor === 'api:loopback') return;
   const id = /^user:(\S+)$/.exec(actor)?.[1];
   if (id && ((await deps.isSdr(id)) || findPerson(deps.team, id))) return;
   throw new BatonError('DESK_NOT_TEAM', `${actor} is not on the sales team; only SDRs, the team lead and AEs may pause or resume a lead`, { fault: 'user', details: { actor } });

@@ -20,6 +20,7 @@ import { localDate, nextSendTime, startOfLocalDate } from '../../domain/sequence
 import { leadZone } from './settings.ts';
 import { askedResumeDate } from '../../domain/sequence/resume.ts';
 import { openCandidate } from '../desk/candidates.ts';
+import { MANUAL_PAUSE } from '../desk/lookup.ts';
 import type { InboundVia } from '../mail-ports.ts';
 import type { OutreachDeps } from './deps.ts';
 import { endEnrolment } from './advance.ts';
@@ -122,6 +123,11 @@ export async function optOut(tx: Queryable, lead: Lead | null, email: string, re
   if (reason !== 'bounced') await tx.query(`UPDATE leads SET consent_status = 'withdrawn', consent_source = $2, consent_at = $3, updated_at = $3 WHERE id = $1`, [lead.id, actor, at]);
   await moveIfAllowed(tx, lead, reason === 'bounced' ? 'bounced' : 'unsubscribed', actor, reason, at);
   await appendAudit(tx, { actor, action: `lead.${reason}`, subjectType: 'lead', subjectId: lead.id, data: { note: note ?? null } }, at);
+}
+
+/** Paused by a person (`/baton pause`, the console): automatic pauses and resumes leave it alone. */
+function manuallyPaused(e: Pick<Enrolment, 'status' | 'pauseReason'>): boolean {
+  return e.status === 'paused' && (e.pauseReason ?? '').startsWith(MANUAL_PAUSE);
 }
 
 /** When a pause ends: a calendar day the person named (in their own zone), or an instant. */
@@ -302,7 +308,8 @@ export async function processInbound(deps: OutreachDeps, inboundId: string): Pro
       message.date ?? at,
     );
     if (verdict.kind === 'auto_reply') {
-      if (isLive(e)) {
+      // A pause an SDR set by hand (/baton pause) is theirs to lift: an absence notice never shortens it.
+      if (isLive(e) && !manuallyPaused(e)) {
         const back: PauseEnd = verdict.returnDate ? { day: verdict.returnDate } : { at: new Date(at.getTime() + deps.settings.autoReplyPauseDays * DAY) };
         const resume = await pauseUntil(deps, tx, e, lead, back, verdict.returnDate ? `out of office until ${verdict.returnDate}` : 'automatic reply without a return date', at, { keepLaterWait: true });
         actions.push('paused');
