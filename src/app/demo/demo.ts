@@ -100,10 +100,14 @@ export async function startDemo(deps: OutreachDeps, options: { logger: Logger })
     const p = findPersona(l.persona) as DemoPersona;
     if (!(await inboundWithMessageId(deps.db, demoReplyMessageId(p)))) due.push(p);
   }
+  // First look when the answer is likely due: the fast lane sends at once, but each mailbox keeps its
+  // spacing between sends, so the i-th email goes about i x spacing later (fewer looks, fewer deferrals).
+  const perMailbox = Math.max(1, deps.settings.mailboxes.length);
+  const firstLook = (p: DemoPersona, i: number) => new Date(now.getTime() + Math.floor(i / perMailbox) * deps.settings.spacingMs + p.delaySeconds * 1000);
   // 'keep': a restart while an answer is queued leaves that job as it is.
   await addJobs(
     deps.db,
-    due.map((p) => ({ task: DEMO_REPLY_TASK, payload: { persona: p.key }, key: replyKey(p.key), runAt: new Date(now.getTime() + p.delaySeconds * 1000), priority: 5 })),
+    due.map((p, i) => ({ task: DEMO_REPLY_TASK, payload: { persona: p.key }, key: replyKey(p.key), runAt: firstLook(p, i), priority: 5 })),
     now,
   );
   deps.wake?.();
