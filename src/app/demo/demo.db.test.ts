@@ -195,6 +195,25 @@ describe('the demo loop', () => {
     expect((await currentEnrolment(h.db, (await leadOf(maya)).id))?.sequenceId).toBe('inbound-fast-lane');
   });
 
+  it('with a mailbox that spaces its sends 10 s apart, each persona still answers once, within minutes', async () => {
+    await h.close();
+    h = await createOutreachHarness({ start: SUNDAY_3AM, settings: { spacingMs: 10_000 } });
+    worker = new Worker({ db: h.db, clock: h.clock, logger, tasks: { ...outreachTasks(h.deps), ...demoTasks(h.deps) }, concurrency: 1 });
+    await startDemo(h.deps, { logger });
+    await runFor(10 * MINUTE);
+    const { rows } = await h.db.query<{ sent_at: Date }>(`SELECT sent_at FROM outbox WHERE status = 'sent' ORDER BY sent_at`);
+    expect(rows).toHaveLength(DEMO_PERSONAS.length);
+    // The spacing holds (the last first email goes over a minute after the first)...
+    expect((rows.at(-1)?.sent_at.getTime() ?? 0) - (rows[0]?.sent_at.getTime() ?? 0)).toBeGreaterThanOrEqual(70_000);
+    // ...and every answer came once, within four minutes of the start.
+    const got = await answers();
+    expect(got.size).toBe(DEMO_PERSONAS.length);
+    for (const [, at] of got) {
+      expect(at).toHaveLength(1);
+      expect((at[0] as Date).getTime() - Date.parse(SUNDAY_3AM)).toBeLessThan(4 * MINUTE);
+    }
+  });
+
   it('stop cancels the answers still to come', async () => {
     const handle = await startDemo(h.deps, { logger });
     expect(await handle.stop()).toBe(DEMO_PERSONAS.length);
