@@ -286,6 +286,8 @@ export async function recordTransition(
 /** Deletes a person and everything that cascades from them (sources, history, conversations, messages). */
 export async function deleteLead(q: Queryable, leadId: string): Promise<void> {
   await q.query('DELETE FROM embeddings WHERE subject_type = $1 AND subject_id = $2', ['lead', leadId]);
+  // Candidate conversation vectors are keyed by candidate id (no foreign key): erased with the lead too.
+  await q.query(`DELETE FROM embeddings WHERE subject_type = 'candidate' AND subject_id IN (SELECT id::text FROM candidates WHERE lead_id = $1)`, [leadId]);
   await q.query('DELETE FROM leads WHERE id = $1', [leadId]);
 }
 
