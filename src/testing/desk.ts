@@ -1,4 +1,6 @@
 import { parseTeam, type LoadedTeam } from '../domain/desk/team.ts';
+import type { Qualification } from '../domain/qualify/types.ts';
+import { blankQualification } from './engines.ts';
 
 /** A small team for tests: SDRs U1-U3 (U1 covers the US, U2 Germany), team lead UL, AEs UA1 and UA2. */
 export function testTeam(overrides: Record<string, unknown> = {}): LoadedTeam {
@@ -16,4 +18,21 @@ export function testTeam(overrides: Record<string, unknown> = {}): LoadedTeam {
     assignment: 'round_robin',
     ...overrides,
   });
+}
+
+/** A scripted engine's answer that makes an MQL candidate: budget, authority and need met, each with its quote. */
+export function candidateAnswer(score = 82): Qualification {
+  return {
+    ...blankQualification(),
+    intent: 'interested',
+    bant: {
+      budget: { status: 'met', evidence: 'a budget of $40k', amount: 40000, currency: 'USD' },
+      authority: { status: 'met', evidence: 'I am the VP of Sales', role: 'VP of Sales' },
+      need: { status: 'met', evidence: 'We need a tool for this' },
+      timeline: { status: 'unknown' },
+    },
+    mql: true,
+    score,
+    route: 'candidate',
+  };
 }

@@ -18,6 +18,8 @@ import { parseScoringPolicy } from '../domain/qualify/policy.ts';
 import type { QualificationEngine } from '../domain/qualify/types.ts';
 import type { Personaliser } from '../domain/sequence/personalise.ts';
 import { readFileSync } from 'node:fs';
+import { simpleParser } from 'mailparser';
+import { buildRawMessage } from '../adapters/email/mime.ts';
 import { createTestDb } from './db.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -91,4 +93,26 @@ export async function createOutreachHarness(
       await db.close();
     },
   };
+}
+
+/**
+ * A person's answer to one of our emails (`sent`, its raw bytes), as their mail client writes it:
+ * to the message's Reply-To token, threaded with In-Reply-To (and References unless `threaded` is
+ * false), subject "Re: <ours>" unless given; `headers` adds e.g. Auto-Submitted for an auto-reply.
+ */
+export async function composeReply(
+  sent: Buffer,
+  reply: { from: string; text: string; date: Date; subject?: string; headers?: Record<string, string>; threaded?: boolean },
+): Promise<Buffer> {
+  const ours = await simpleParser(sent);
+  return buildRawMessage({
+    from: reply.from,
+    to: (ours.replyTo?.value[0]?.address ?? '') as string,
+    subject: reply.subject ?? `Re: ${ours.subject ?? ''}`,
+    text: reply.text,
+    inReplyTo: ours.messageId ?? '',
+    ...(reply.threaded === false ? {} : { references: [ours.messageId ?? ''] }),
+    date: reply.date,
+    ...(reply.headers ? { headers: reply.headers } : {}),
+  });
 }

@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { simpleParser } from 'mailparser';
-import { buildRawMessage } from '../email/mime.ts';
 import { candidatesOfLead, getCandidate } from '../db/store/candidates.ts';
 import { Worker } from '../queue/worker.ts';
 import { buildHttpServer } from '../http/server.ts';
@@ -13,33 +11,16 @@ import { enrolLead } from '../../app/outreach/enrol.ts';
 import { receiveInbound } from '../../app/outreach/inbound.ts';
 import { outreachTasks } from '../../app/outreach/tasks.ts';
 import type { Candidate } from '../../domain/desk/decision.ts';
-import type { Qualification } from '../../domain/qualify/types.ts';
-import { testTeam } from '../../testing/desk.ts';
-import { blankQualification, ScriptedEngine } from '../../testing/engines.ts';
+import { candidateAnswer, testTeam } from '../../testing/desk.ts';
+import { ScriptedEngine } from '../../testing/engines.ts';
 import { appHomeOpened, blockAction, SlackSender, slashCommand, startFakeSlack, viewSubmission, type FakeSlack } from '../../testing/fake-slack.ts';
-import { createOutreachHarness, type OutreachHarness } from '../../testing/outreach.ts';
+import { composeReply, createOutreachHarness, type OutreachHarness } from '../../testing/outreach.ts';
 import { ACTIONS, MODALS } from './blocks.ts';
 import { createSlackDesk, type SlackDesk } from './desk.ts';
 import { signSlackRequest } from './signature.ts';
 
 const SECRET = 'test-signing-secret';
 const CHANNEL = 'C0DESK';
-
-function candidateAnswer(): Qualification {
-  return {
-    ...blankQualification(),
-    intent: 'interested',
-    bant: {
-      budget: { status: 'met', evidence: 'a budget of $40k', amount: 40000, currency: 'USD' },
-      authority: { status: 'met', evidence: 'I am the VP of Sales', role: 'VP of Sales' },
-      need: { status: 'met', evidence: 'We need a tool for this' },
-      timeline: { status: 'unknown' },
-    },
-    mql: true,
-    score: 85,
-    route: 'candidate',
-  };
-}
 
 describe('the Slack app over HTTP, against a fake Slack', () => {
   let h: OutreachHarness;
@@ -53,7 +34,7 @@ describe('the Slack app over HTTP, against a fake Slack', () => {
 
   beforeEach(async () => {
     fake = await startFakeSlack();
-    h = await createOutreachHarness({ engine: new ScriptedEngine('scripted', candidateAnswer) });
+    h = await createOutreachHarness({ engine: new ScriptedEngine('scripted', () => candidateAnswer(85)) });
     const team = testTeam();
     desk = createSlackDesk({ botToken: 'xoxb-test', signingSecret: SECRET, channelId: CHANNEL, apiUrl: fake.url }, { logger: h.deps.logger, team, retries: 1 });
     deps = { ...h.deps, isSdr: desk.isSdr, team, notifier: desk.notifier, crm: null };
@@ -75,16 +56,7 @@ describe('the Slack app over HTTP, against a fake Slack', () => {
 
   /** The lead answers our last email; the pipeline qualifies it and opens the candidate. */
   async function reply(text: string): Promise<Candidate> {
-    const sent = await simpleParser(h.sink.messages.at(-1)?.raw ?? Buffer.alloc(0));
-    const raw = await buildRawMessage({
-      from: 'pat@buyer.test',
-      to: (sent.replyTo?.value[0]?.address ?? '') as string,
-      subject: `Re: ${sent.subject ?? ''}`,
-      text,
-      inReplyTo: sent.messageId ?? '',
-      references: [sent.messageId ?? ''],
-      date: h.clock.now(),
-    });
+    const raw = await composeReply(h.sink.messages.at(-1)?.raw ?? Buffer.alloc(0), { from: 'pat@buyer.test', text, date: h.clock.now() });
     await receiveInbound(h.deps, raw, { via: 'simulator' });
     await worker.runDue();
     const [c] = await candidatesOfLead(h.db, leadId);

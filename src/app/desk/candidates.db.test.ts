@@ -1,42 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { simpleParser } from 'mailparser';
-import { buildRawMessage } from '../../adapters/email/mime.ts';
 import { listAudit } from '../../adapters/db/store/audit.ts';
 import { candidatesOfLead, getCandidate } from '../../adapters/db/store/candidates.ts';
 import { getLeadById } from '../../adapters/db/store/leads.ts';
 import { DecisionConflictError, NotSdrError, StaleCandidateError, type Candidate } from '../../domain/desk/decision.ts';
-import type { Qualification } from '../../domain/qualify/types.ts';
-import { blankQualification, ScriptedEngine } from '../../testing/engines.ts';
-import { createOutreachHarness, type OutreachHarness } from '../../testing/outreach.ts';
+import { ScriptedEngine } from '../../testing/engines.ts';
+import { composeReply, createOutreachHarness, type OutreachHarness } from '../../testing/outreach.ts';
 import { enrolLead } from '../outreach/enrol.ts';
 import { receiveInbound } from '../outreach/inbound.ts';
 import { decide, editBant, listOpenCandidates, openCandidate, reassign, snooze } from './candidates.ts';
 import type { DeskDeps } from './deps.ts';
 import { noNotifier } from './notifier.ts';
-import { testTeam } from '../../testing/desk.ts';
+import { candidateAnswer, testTeam } from '../../testing/desk.ts';
 import { RecordingNotifier } from '../../testing/recording-notifier.ts';
 import { Worker } from '../../adapters/queue/worker.ts';
 import { deskTasks } from './tasks.ts';
 
 const DAY = 86_400_000;
 const SDRS = new Set(['U1', 'U2', 'U3']);
-
-/** What the scripted engine answers for the next reply: an MQL candidate, scored `score`. */
-function candidateAnswer(score: number): Qualification {
-  return {
-    ...blankQualification(),
-    intent: 'interested',
-    bant: {
-      budget: { status: 'met', evidence: 'a budget of $40k', amount: 40000, currency: 'USD' },
-      authority: { status: 'met', evidence: 'I am the VP of Sales', role: 'VP of Sales' },
-      need: { status: 'met', evidence: 'We need a tool for this' },
-      timeline: { status: 'unknown' },
-    },
-    mql: true,
-    score,
-    route: 'candidate',
-  };
-}
 
 describe('the SDR desk: candidates and decisions', () => {
   let h: OutreachHarness;
@@ -57,16 +37,7 @@ describe('the SDR desk: candidates and decisions', () => {
   });
 
   async function reply(text: string): Promise<void> {
-    const sent = await simpleParser(h.sink.messages.at(-1)?.raw ?? Buffer.alloc(0));
-    const raw = await buildRawMessage({
-      from: 'pat@buyer.test',
-      to: (sent.replyTo?.value[0]?.address ?? '') as string,
-      subject: `Re: ${sent.subject ?? ''}`,
-      text,
-      inReplyTo: sent.messageId ?? '',
-      references: [sent.messageId ?? ''],
-      date: h.clock.now(),
-    });
+    const raw = await composeReply(h.sink.messages.at(-1)?.raw ?? Buffer.alloc(0), { from: 'pat@buyer.test', text, date: h.clock.now() });
     await receiveInbound(h.deps, raw, { via: 'simulator' });
     await h.worker.runDue();
   }

@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
-import { buildRawMessage } from '../../adapters/email/mime.ts';
 import { listAudit } from '../../adapters/db/store/audit.ts';
 import { candidatesOfLead, getCandidate } from '../../adapters/db/store/candidates.ts';
 import { getHandoff } from '../../adapters/db/store/handoffs.ts';
@@ -15,7 +14,7 @@ import type { HandoffView } from '../../domain/desk/views.ts';
 import type { Qualification } from '../../domain/qualify/types.ts';
 import { testTeam } from '../../testing/desk.ts';
 import { blankQualification, ScriptedEngine } from '../../testing/engines.ts';
-import { createOutreachHarness, type OutreachHarness } from '../../testing/outreach.ts';
+import { composeReply, createOutreachHarness, type OutreachHarness } from '../../testing/outreach.ts';
 import { enrolLead } from '../outreach/enrol.ts';
 import { receiveInbound } from '../outreach/inbound.ts';
 import { outreachTasks } from '../outreach/tasks.ts';
@@ -87,16 +86,7 @@ describe('handoff to sales', () => {
   });
 
   async function reply(text: string): Promise<void> {
-    const sent = await simpleParser(h.sink.messages.at(-1)?.raw ?? Buffer.alloc(0));
-    const raw = await buildRawMessage({
-      from: 'pat@buyer.test',
-      to: (sent.replyTo?.value[0]?.address ?? '') as string,
-      subject: `Re: ${sent.subject ?? ''}`,
-      text,
-      inReplyTo: sent.messageId ?? '',
-      references: [sent.messageId ?? ''],
-      date: h.clock.now(),
-    });
+    const raw = await composeReply(h.sink.messages.at(-1)?.raw ?? Buffer.alloc(0), { from: 'pat@buyer.test', text, date: h.clock.now() });
     await receiveInbound(h.deps, raw, { via: 'simulator' });
     await worker.runDue();
   }

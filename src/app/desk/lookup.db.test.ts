@@ -1,11 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { simpleParser } from 'mailparser';
-import { buildRawMessage } from '../../adapters/email/mime.ts';
 import { listAudit } from '../../adapters/db/store/audit.ts';
 import { currentEnrolment } from '../../adapters/db/store/sequences.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { testTeam } from '../../testing/desk.ts';
-import { createOutreachHarness, type OutreachHarness } from '../../testing/outreach.ts';
+import { composeReply, createOutreachHarness, type OutreachHarness } from '../../testing/outreach.ts';
 import { enrolLead } from '../outreach/enrol.ts';
 import { receiveInbound } from '../outreach/inbound.ts';
 import type { DeskDeps } from './deps.ts';
@@ -59,15 +57,13 @@ describe('lead lookups: find, pause, resume', () => {
   });
 
   it('an out-of-office return day does not end a manual pause taken during the absence', async () => {
-    const sent = await simpleParser(h.sink.messages.at(-1)?.raw ?? Buffer.alloc(0));
-    const raw = await buildRawMessage({
+    const raw = await composeReply(h.sink.messages.at(-1)?.raw ?? Buffer.alloc(0), {
       from: 'pat@buyer.test',
-      to: (sent.replyTo?.value[0]?.address ?? '') as string,
       subject: 'Automatic reply: Thanks',
       text: 'I am out of the office until March 10 with limited access to email.',
-      inReplyTo: sent.messageId ?? '',
       date: h.clock.now(),
       headers: { 'Auto-Submitted': 'auto-replied' },
+      threaded: false,
     });
     await receiveInbound(h.deps, raw, { via: 'simulator' });
     await h.worker.runDue();
@@ -81,15 +77,13 @@ describe('lead lookups: find, pause, resume', () => {
 
   it('an out-of-office arriving during a manual pause does not replace it with its return day', async () => {
     await pauseLead(desk, { email: 'pat@buyer.test', by: 'user:U1' });
-    const sent = await simpleParser(h.sink.messages.at(-1)?.raw ?? Buffer.alloc(0));
-    const raw = await buildRawMessage({
+    const raw = await composeReply(h.sink.messages.at(-1)?.raw ?? Buffer.alloc(0), {
       from: 'pat@buyer.test',
-      to: (sent.replyTo?.value[0]?.address ?? '') as string,
       subject: 'Automatic reply: Thanks',
       text: 'I am out of the office until March 10 with limited access to email.',
-      inReplyTo: sent.messageId ?? '',
       date: h.clock.now(),
       headers: { 'Auto-Submitted': 'auto-replied' },
+      threaded: false,
     });
     await receiveInbound(h.deps, raw, { via: 'simulator' });
     await h.worker.runDue({ until: new Date('2026-03-25T00:00:00Z') });

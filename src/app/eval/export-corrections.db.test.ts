@@ -2,13 +2,11 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { simpleParser } from 'mailparser';
-import { buildRawMessage } from '../../adapters/email/mime.ts';
 import { candidatesOfLead } from '../../adapters/db/store/candidates.ts';
 import type { Qualification } from '../../domain/qualify/types.ts';
 import { testTeam } from '../../testing/desk.ts';
 import { blankQualification, ScriptedEngine } from '../../testing/engines.ts';
-import { createOutreachHarness, type OutreachHarness } from '../../testing/outreach.ts';
+import { composeReply, createOutreachHarness, type OutreachHarness } from '../../testing/outreach.ts';
 import { decide, editBant } from '../desk/candidates.ts';
 import type { DeskDeps } from '../desk/deps.ts';
 import { noNotifier } from '../desk/notifier.ts';
@@ -156,16 +154,7 @@ describe('baton eval export-corrections', () => {
     const leadId = await h.addLead(email, fields);
     await enrolLead(h.deps, { leadId, sequenceId: 'inbound-fast-lane', actor: 'test' });
     await h.worker.runDue();
-    const sent = await simpleParser(h.sink.messages.at(-1)?.raw ?? Buffer.alloc(0));
-    const raw = await buildRawMessage({
-      from: email,
-      to: (sent.replyTo?.value[0]?.address ?? '') as string,
-      subject: `Re: ${sent.subject ?? ''}`,
-      text,
-      inReplyTo: sent.messageId ?? '',
-      references: [sent.messageId ?? ''],
-      date: h.clock.now(),
-    });
+    const raw = await composeReply(h.sink.messages.at(-1)?.raw ?? Buffer.alloc(0), { from: email, text, date: h.clock.now() });
     await receiveInbound(h.deps, raw, { via: 'simulator' });
     await h.worker.runDue();
     return (await candidatesOfLead(h.db, leadId))[0]!.id;

@@ -1,16 +1,13 @@
-import { simpleParser } from 'mailparser';
 import type { FastifyInstance } from 'fastify';
-import { buildRawMessage } from '../../email/mime.ts';
 import { candidatesOfLead } from '../../db/store/candidates.ts';
 import type { DeskDeps } from '../../../app/desk/deps.ts';
 import { noNotifier } from '../../../app/desk/notifier.ts';
 import { enrolLead } from '../../../app/outreach/enrol.ts';
 import { receiveInbound } from '../../../app/outreach/inbound.ts';
 import { deciders } from '../../../domain/desk/team.ts';
-import type { Qualification } from '../../../domain/qualify/types.ts';
-import { testTeam } from '../../../testing/desk.ts';
-import { blankQualification, ScriptedEngine } from '../../../testing/engines.ts';
-import { createOutreachHarness, type OutreachHarness } from '../../../testing/outreach.ts';
+import { candidateAnswer, testTeam } from '../../../testing/desk.ts';
+import { ScriptedEngine } from '../../../testing/engines.ts';
+import { composeReply, createOutreachHarness, type OutreachHarness } from '../../../testing/outreach.ts';
 import type { Config } from '../../../config/schema.ts';
 import { buildHttpServer } from '../server.ts';
 import { testConfig } from '../test-support.ts';
@@ -21,23 +18,6 @@ import { deskRoutes } from './desk.ts';
  * database, candidates made the way production makes them (a lead enrolled in the inbound fast lane
  * answers its first email, and the scripted engine qualifies the answer as an MQL candidate).
  */
-
-/** The scripted engine's answer for every reply: an MQL candidate with quoted BANT evidence. */
-export function candidateAnswer(score = 82): Qualification {
-  return {
-    ...blankQualification(),
-    intent: 'interested',
-    bant: {
-      budget: { status: 'met', evidence: 'a budget of $40k', amount: 40000, currency: 'USD' },
-      authority: { status: 'met', evidence: 'I am the VP of Sales', role: 'VP of Sales' },
-      need: { status: 'met', evidence: 'We need a tool for this' },
-      timeline: { status: 'unknown' },
-    },
-    mql: true,
-    score,
-    route: 'candidate',
-  };
-}
 
 export interface DeskFixture {
   h: OutreachHarness;
@@ -66,16 +46,7 @@ export async function createDeskFixture(config: Partial<Record<keyof Config, unk
       if (!first) h.clock.advance(15_000);
     }
     if (!first) throw new Error(`no email to ${email} went out`);
-    const sent = await simpleParser(first.raw);
-    const raw = await buildRawMessage({
-      from: email,
-      to: (sent.replyTo?.value[0]?.address ?? '') as string,
-      subject: `Re: ${sent.subject ?? ''}`,
-      text: words,
-      inReplyTo: sent.messageId ?? '',
-      references: [sent.messageId ?? ''],
-      date: h.clock.now(),
-    });
+    const raw = await composeReply(first.raw, { from: email, text: words, date: h.clock.now() });
     await receiveInbound(h.deps, raw, { via: 'simulator' });
     await h.worker.runDue();
     const open = (await candidatesOfLead(h.db, leadId)).find((c) => c.status === 'open');
