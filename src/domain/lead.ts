@@ -60,6 +60,11 @@ export interface LeadFields {
   owner?: string | null;
 }
 
+/** How a lead is named to people: the full name as given, else first and last name, else null. */
+export function leadDisplayName(lead: Pick<LeadFields, 'fullName' | 'firstName' | 'lastName'>): string | null {
+  return lead.fullName ?? ([lead.firstName, lead.lastName].filter(Boolean).join(' ') || null);
+}
+
 export const LEAD_FIELD_NAMES = [
   'firstName', 'lastName', 'fullName', 'title', 'company', 'phone', 'country', 'timeZone', 'industry', 'employees', 'owner',
 ] as const satisfies readonly (keyof LeadFields)[];

@@ -6,6 +6,7 @@ import { isUndecided } from '../../domain/desk/decision.ts';
 import { findPerson, type Team } from '../../domain/desk/team.ts';
 import type { CandidateCard, PersonRef } from '../../domain/desk/views.ts';
 import { NotFoundError } from '../../domain/errors.ts';
+import { leadDisplayName } from '../../domain/lead.ts';
 import { loadConversation } from './conversation.ts';
 import type { DeskDeps } from './deps.ts';
 import { similarCandidates } from './similar.ts';
@@ -14,14 +15,17 @@ import { similarCandidates } from './similar.ts';
 const TOP_REASONS = 5;
 
 /** A person named by an actor (`user:U1`) or a bare id: their name from the team file, else the id itself. */
+export function personRef(team: Team, actorOrId: string): PersonRef;
+export function personRef(team: Team, actorOrId: string | null): PersonRef | null;
 export function personRef(team: Team, actorOrId: string | null): PersonRef | null {
   if (!actorOrId) return null;
   const id = actorOrId.startsWith('user:') ? actorOrId.slice('user:'.length) : actorOrId;
   return { id, name: findPerson(team, id)?.name ?? id };
 }
 
-function leadName(lead: { fullName?: string | null; firstName?: string | null; lastName?: string | null }): string | null {
-  return lead.fullName ?? ([lead.firstName, lead.lastName].filter(Boolean).join(' ') || null);
+/** The whole conversation of a candidate, in the review console: the card's link and the brief's. */
+export function threadUrlOf(deps: Pick<DeskDeps, 'settings'>, candidateId: string): string {
+  return `${deps.settings.publicUrl.replace(/\/+$/, '')}/console/candidates/${candidateId}`;
 }
 
 /**
@@ -68,7 +72,7 @@ export async function loadCard(deps: Pick<DeskDeps, 'db' | 'clock' | 'team' | 's
     },
     lead: {
       id: lead.id,
-      name: leadName(lead),
+      name: leadDisplayName(lead),
       email: lead.email,
       title: lead.title ?? null,
       company: lead.company ?? account?.name ?? null,
@@ -89,7 +93,7 @@ export async function loadCard(deps: Pick<DeskDeps, 'db' | 'clock' | 'team' | 's
     },
     latestWords: latest?.text ?? null,
     latestAt: latest?.at ?? null,
-    threadUrl: `${deps.settings.publicUrl.replace(/\/+$/, '')}/console/candidates/${c.id}`,
+    threadUrl: threadUrlOf(deps, c.id),
     similar,
     handoff: handoff ? { id: handoff.id, ae: personRef(deps.team, handoff.ae) ?? { id: handoff.ae, name: handoff.ae }, status: handoff.status } : null,
   };

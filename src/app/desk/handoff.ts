@@ -19,16 +19,17 @@ import { addJob } from '../../adapters/queue/jobs.ts';
 import { DeferJobError, PermanentJobError } from '../../adapters/queue/errors.ts';
 import { defineTask, type TaskHandlers } from '../../adapters/queue/task.ts';
 import { buildHandoffBrief, renderBriefText } from '../../domain/desk/brief.ts';
-import { type Candidate } from '../../domain/desk/decision.ts';
+import { actorUserId, isApiActor, type Candidate } from '../../domain/desk/decision.ts';
 import { decideOutcome, NotSalesError, StaleHandoffError, storedReason } from '../../domain/desk/outcome.ts';
 import { findPerson, pickPerson, type Person } from '../../domain/desk/team.ts';
-import type { HandoffOutcome, HandoffStatus, HandoffView, PersonRef } from '../../domain/desk/views.ts';
+import type { HandoffOutcome, HandoffStatus, HandoffView } from '../../domain/desk/views.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { Stage } from '../../domain/lifecycle.ts';
 import type { Lead } from '../../domain/records.ts';
 import { newMessageId } from '../outreach/compose.ts';
 import { scheduleRecycle } from '../outreach/enrol.ts';
 import { moveIfAllowed } from '../outreach/stage.ts';
+import { personRef, threadUrlOf } from './card.ts';
 import { loadConversation } from './conversation.ts';
 import type { DeskDeps } from './deps.ts';
 import { NotifierError } from './notifier.ts';
@@ -49,18 +50,10 @@ export const BRIEF_EMAILED = 'handoff.brief_emailed';
 /** Round-robin counter of AE assignment. */
 export const AE_TURN = 'desk.ae';
 
-export const threadUrlOf = (deps: Pick<DeskDeps, 'settings'>, candidateId: string): string => `${deps.settings.publicUrl.replace(/\/+$/, '')}/console/candidates/${candidateId}`;
 
 /** A person named by id: their team entry, or just the id when they left the team file. */
 function personOf(team: DeskDeps['team'], id: string): Person {
   return findPerson(team, id) ?? { id, name: id, territories: [] };
-}
-
-function refOf(team: DeskDeps['team'], actor: string): PersonRef {
-  const m = /^user:(\S+)$/.exec(actor);
-  if (!m?.[1]) return { id: actor, name: actor };
-  const p = personOf(team, m[1]);
-  return { id: p.id, name: p.name };
 }
 
 async function enqueueUpdates(tx: Queryable, deps: Pick<DeskDeps, 'crm'>, handoffId: string, event: CrmEvent, at: Date): Promise<void> {
@@ -90,7 +83,7 @@ export async function startHandoff(deps: DeskDeps, tx: Queryable, input: { candi
     account: await briefAccount(tx, accountId, facts.id),
     employees,
     ae: { id: ae.id, name: ae.name },
-    approvedBy: refOf(deps.team, input.by),
+    approvedBy: personRef(deps.team, input.by),
     approvedAt: input.at,
     conversation: await loadConversation(tx, facts.id),
     threadUrl: threadUrlOf(deps, input.candidate.id),
@@ -143,10 +136,9 @@ export async function listHandoffs(deps: Pick<DeskDeps, 'db' | 'team'>, filter: 
  * an API caller (`api:key`, or `api:loopback` when no key is set: a CRM syncing back). SDRs may not: they decided already.
  */
 function mayRecordOutcome(team: DeskDeps['team'], actor: string): boolean {
-  if (actor === 'api:key' || actor === 'api:loopback') return true;
-  const m = /^user:(\S+)$/.exec(actor);
-  if (!m?.[1]) return false;
-  return m[1] === team.team_lead.id || team.aes.some((p) => p.id === m[1]);
+  if (isApiActor(actor)) return true;
+  const id = actorUserId(actor);
+  return id !== null && (id === team.team_lead.id || team.aes.some((p) => p.id === id));
 }
 
 export interface OutcomeInput {

@@ -7,11 +7,11 @@ import { cancelPendingOutbox } from '../../adapters/db/store/outbox.ts';
 import { listEnrolments, updateEnrolment, type Enrolment } from '../../adapters/db/store/sequences.ts';
 import { addJob } from '../../adapters/queue/jobs.ts';
 import { cancelJobs } from '../../adapters/queue/jobs-admin.ts';
-import type { CandidateStatus } from '../../domain/desk/decision.ts';
+import { actorUserId, isApiActor, type CandidateStatus } from '../../domain/desk/decision.ts';
 import { findPerson } from '../../domain/desk/team.ts';
 import type { HandoffStatus } from '../../domain/desk/views.ts';
 import { BatonError, ValidationError } from '../../domain/errors.ts';
-import { isValidEmail, normalizeEmail } from '../../domain/lead.ts';
+import { isValidEmail, leadDisplayName, normalizeEmail } from '../../domain/lead.ts';
 import type { Stage } from '../../domain/lifecycle.ts';
 import type { Lead } from '../../domain/records.ts';
 import { ADVANCE_TASK, advanceKey } from '../outreach/enrol.ts';
@@ -75,7 +75,7 @@ export async function findLead(deps: Pick<DeskDeps, 'db'>, email: string): Promi
   const candidate = (await undecidedCandidateOf(deps.db, lead.id)) ?? (await candidatesOfLead(deps.db, lead.id)).at(-1) ?? null;
   const handoff = await latestHandoffOfLead(deps.db, lead.id);
   return {
-    lead: { id: lead.id, email: lead.email, name: lead.fullName ?? ([lead.firstName, lead.lastName].filter(Boolean).join(' ') || null), title: lead.title ?? null, company: lead.company ?? null, stage: lead.stage },
+    lead: { id: lead.id, email: lead.email, name: leadDisplayName(lead), title: lead.title ?? null, company: lead.company ?? null, stage: lead.stage },
     score: q ? q.score : null,
     grade: q?.grade ?? null,
     enrolments: enrolments.map((e) => ({ id: e.id, sequenceId: e.sequenceId, status: e.status, step: e.stepIndex, pausedUntil: e.pausedUntil, pauseReason: e.pauseReason, manual: isManual(e) })),
@@ -100,8 +100,8 @@ export function summaryLines(s: LeadSummary): string[] {
 
 /** People on the team (SDRs, team lead, AEs) and API callers may pause and resume. */
 async function requireTeam(deps: DeskDeps, actor: string): Promise<void> {
-  if (actor === 'api:key' || actor === 'api:loopback') return;
-  const id = /^user:(\S+)$/.exec(actor)?.[1];
+  if (isApiActor(actor)) return;
+  const id = actorUserId(actor);
   if (id && ((await deps.isSdr(id)) || findPerson(deps.team, id))) return;
   throw new BatonError('DESK_NOT_TEAM', `${actor} is not on the sales team; only SDRs, the team lead and AEs may pause or resume a lead`, { fault: 'user', details: { actor } });
 }

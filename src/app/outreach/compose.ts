@@ -3,6 +3,7 @@ import type { Lead } from '../../domain/records.ts';
 import type { SequenceDefinition } from '../../domain/sequence/definition.ts';
 import { renderTemplate, type TemplateValues } from '../../domain/sequence/template.ts';
 import type { Mailbox, OutreachSettings } from './deps.ts';
+import { leadDisplayName } from '../../domain/lead.ts';
 
 /** Where the unsubscribe link of an enrolment points. */
 export function unsubscribeUrl(settings: Pick<OutreachSettings, 'publicUrl'>, token: string): string {
@@ -22,7 +23,7 @@ export function templateValues(lead: Lead, account: { name: string | null; domai
   return {
     'lead.first_name': lead.firstName,
     'lead.last_name': lead.lastName,
-    'lead.full_name': lead.fullName ?? ([lead.firstName, lead.lastName].filter(Boolean).join(' ') || null),
+    'lead.full_name': leadDisplayName(lead),
     'lead.title': lead.title,
     'lead.company': lead.company ?? account?.name ?? null,
     'lead.email': lead.email,

@@ -11,7 +11,7 @@ import { addJob } from '../../adapters/queue/jobs.ts';
 import { cancelJobs } from '../../adapters/queue/jobs-admin.ts';
 import { parseMail } from '../../adapters/email/parse.ts';
 import { BatonError, toBatonError } from '../../domain/errors.ts';
-import { accountDomainFor, emailDomain, isValidEmail, normalizeEmail } from '../../domain/lead.ts';
+import { accountDomainFor, emailDomain, isValidEmail, leadDisplayName, normalizeEmail } from '../../domain/lead.ts';
 import { classifyMail, type MailVerdict } from '../../domain/mail/classify.ts';
 import { header, headerAll, type MailMessage } from '../../domain/mail/message.ts';
 import type { Qualification, QualifyInput } from '../../domain/qualify/types.ts';
@@ -165,7 +165,7 @@ async function conversationFor(tx: Queryable, lead: Lead, e: Enrolment | null, s
 }
 
 function leadRecordOf(lead: Lead): QualifyInput['lead'] {
-  const name = lead.fullName ?? ([lead.firstName, lead.lastName].filter(Boolean).join(' ') || undefined);
+  const name = leadDisplayName(lead) ?? undefined;
   return {
     ...(name ? { name } : {}),
     email: lead.email,

@@ -107,9 +107,19 @@ export class NotSdrError extends BatonError {
 
 /** Actors on the desk are people: `user:<id>` (a Slack user id, a console login). */
 export function userIdOf(actor: string): string {
-  const m = /^user:(\S+)$/.exec(actor);
-  if (!m?.[1]) throw new ValidationError(`the actor must look like user:<id>, got "${actor}"`, { actor }, 'DESK_BAD_ACTOR');
-  return m[1];
+  const id = actorUserId(actor);
+  if (!id) throw new ValidationError(`the actor must look like user:<id>, got "${actor}"`, { actor }, 'DESK_BAD_ACTOR');
+  return id;
+}
+
+/** The person's id in a `user:<id>` actor; null for any other actor (the system, an API caller). */
+export function actorUserId(actor: string): string | null {
+  return /^user:(\S+)$/.exec(actor)?.[1] ?? null;
+}
+
+/** An HTTP API caller acting as itself: with the key, or from loopback when no key is set. */
+export function isApiActor(actor: string): boolean {
+  return actor === 'api:key' || actor === 'api:loopback';
 }
 
 /** Throws DecisionConflictError unless the candidate is still undecided. */
