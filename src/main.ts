@@ -39,7 +39,7 @@ import { startInboundSmtp, type InboundSmtp } from './adapters/email/smtp-inboun
 import { startImapPoller, type ImapPoller } from './adapters/email/imap-poll.ts';
 import type { InboundSink } from './app/mail-ports.ts';
 import type { SimulatorAdapters } from './app/simulate/run.ts';
-import { deciders, parseTeam, TeamFileError, type LoadedTeam } from './domain/desk/team.ts';
+import { isDecider, parseTeam, TeamFileError, type LoadedTeam } from './domain/desk/team.ts';
 import type { DeskDeps } from './app/desk/deps.ts';
 import { noNotifier } from './app/desk/notifier.ts';
 import { deskTasks, ensureDeskSchedules } from './app/desk/tasks.ts';
@@ -320,12 +320,11 @@ export function buildDesk(config: Config, outreach: OutreachDeps): { deps: DeskD
           { logger: outreach.logger.child({ component: 'slack' }), team, zone: outreach.settings.senderZone },
         )
       : null;
-  const members = new Set(deciders(team).map((p) => p.id));
   const deps: DeskDeps = {
     ...outreach,
     team,
     notifier: slack?.notifier ?? noNotifier,
-    isSdr: slack?.isSdr ?? ((id) => members.has(id)),
+    isSdr: slack?.isSdr ?? ((id) => isDecider(team, id)),
     crm: config.CRM_WEBHOOK_URL && config.CRM_WEBHOOK_SECRET ? { url: config.CRM_WEBHOOK_URL, secret: config.CRM_WEBHOOK_SECRET } : null,
   };
   slack?.bind(deps);

@@ -3,7 +3,7 @@ import { App, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } 
 import type { FastifyPluginAsync } from 'fastify';
 import type { DeskDeps, IsSdr } from '../../app/desk/deps.ts';
 import type { DeskNotifier } from '../../app/desk/notifier.ts';
-import { deciders, type LoadedTeam } from '../../domain/desk/team.ts';
+import { isDecider, type LoadedTeam } from '../../domain/desk/team.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { Logger } from '../log.ts';
 import { deskQueries, registerCommands, type DeskQueries } from './commands.ts';
@@ -107,7 +107,7 @@ export function createSlackDesk(settings: SlackSettings, options: SlackDeskOptio
 
   let group: { members: ReadonlySet<string>; until: number } | null = null;
   const isSdr: IsSdr = async (userId) => {
-    if (!settings.sdrGroupId) return deciders(options.team).some((p) => p.id === userId);
+    if (!settings.sdrGroupId) return isDecider(options.team, userId);
     if (!group || group.until <= now()) {
       try {
         const res = await client.usergroups.users.list({ usergroup: settings.sdrGroupId });

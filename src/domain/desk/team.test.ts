@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
-import { deciders, parseDeskHours, parseTeam, pickPerson, TeamFileError } from './team.ts';
+import { deciders, isDecider, parseDeskHours, parseTeam, pickPerson, TeamFileError } from './team.ts';
 
 const base = {
   sdrs: [
@@ -26,6 +26,7 @@ describe('team file', () => {
     expect(team.sdrs[0]!.territories).toEqual(['US', 'CA']);
     expect(team.sla).toMatchObject({ hot_minutes: 15, standard_minutes: 240, summary_at: '09:00' });
     expect(deciders(team).map((p) => p.id)).toEqual(['ana', 'ben', 'cy', 'lena']);
+    expect(['ana', 'lena', 'omar', 'nobody'].map((id) => isDecider(team, id))).toEqual([true, true, false, false]);
   });
 
   it('names every problem at once', () => {

@@ -135,6 +135,11 @@ export function deciders(team: Team): Person[] {
   return [...team.sdrs, ...(team.sdrs.some((p) => p.id === team.team_lead.id) ? [] : [team.team_lead])];
 }
 
+/** May this person decide candidates (an SDR or the team lead)? The team file's answer to the SDR group. */
+export function isDecider(team: Team, id: string): boolean {
+  return id === team.team_lead.id || team.sdrs.some((p) => p.id === id);
+}
+
 export function findPerson(team: Team, id: string): Person | undefined {
   return [...team.sdrs, team.team_lead, ...team.aes].find((p) => p.id === id);
 }

@@ -4,7 +4,7 @@ import type { DeskDeps } from '../../../app/desk/deps.ts';
 import { noNotifier } from '../../../app/desk/notifier.ts';
 import { enrolLead } from '../../../app/outreach/enrol.ts';
 import { receiveInbound } from '../../../app/outreach/inbound.ts';
-import { deciders } from '../../../domain/desk/team.ts';
+import { isDecider } from '../../../domain/desk/team.ts';
 import { candidateAnswer, testTeam } from '../../../testing/desk.ts';
 import { ScriptedEngine } from '../../../testing/engines.ts';
 import { composeReply, createOutreachHarness, type OutreachHarness } from '../../../testing/outreach.ts';
@@ -31,8 +31,7 @@ export interface DeskFixture {
 export async function createDeskFixture(config: Partial<Record<keyof Config, unknown>> = {}): Promise<DeskFixture> {
   const h = await createOutreachHarness({ engine: new ScriptedEngine('scripted', () => candidateAnswer()) });
   const team = testTeam();
-  const sdrs = new Set(deciders(team).map((p) => p.id));
-  const desk: DeskDeps = { ...h.deps, isSdr: (id) => sdrs.has(id), team, notifier: noNotifier, crm: null };
+  const desk: DeskDeps = { ...h.deps, isSdr: (id) => isDecider(team, id), team, notifier: noNotifier, crm: null };
   const app = await buildHttpServer(h.deps, testConfig(config), { routes: [deskRoutes(desk)] });
 
   async function candidate(email: string, fields: { firstName: string; lastName?: string; company: string; title?: string }, words = 'We need a tool for this; I am the VP of Sales and we have a budget of $40k.') {
