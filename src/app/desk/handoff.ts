@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Queryable } from '../../adapters/db/db.ts';
 import { appendAudit } from '../../adapters/db/store/audit.ts';
 import { nextTurn } from '../../adapters/db/store/counters.ts';
+import { accountWithContacts } from '../../adapters/db/store/desk.ts';
 import {
-  briefAccount,
   briefLeadFacts,
   getHandoff,
   getHandoffOfCandidate,
@@ -80,7 +80,7 @@ export async function startHandoff(deps: DeskDeps, tx: Queryable, input: { candi
     handoffId,
     candidate: input.candidate,
     lead,
-    account: await briefAccount(tx, accountId, facts.id),
+    account: await accountWithContacts(tx, accountId, facts.id),
     employees,
     ae: { id: ae.id, name: ae.name },
     approvedBy: personRef(deps.team, input.by),

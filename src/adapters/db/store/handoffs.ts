@@ -181,20 +181,3 @@ export async function briefLeadFacts(q: Queryable, leadId: string): Promise<Brie
     accountId: r.account_id,
   };
 }
-
-/** The lead's account and its other contacts (the lead excluded, at most 10, newest first). */
-export async function briefAccount(q: Queryable, accountId: string | null, exceptLeadId: string): Promise<HandoffBrief['account']> {
-  if (!accountId) return null;
-  const { rows } = await q.query<{ name: string | null; domain: string; industry: string | null; employees: number | null }>(
-    'SELECT name, domain, industry, employees FROM accounts WHERE id = $1',
-    [accountId],
-  );
-  const a = rows[0];
-  if (!a) return null;
-  const contacts = await q.query<{ name: string | null; title: string | null; email: string; stage: Stage }>(
-    `SELECT coalesce(full_name, nullif(concat_ws(' ', first_name, last_name), '')) AS name, title, email, stage
-       FROM leads WHERE account_id = $1 AND id <> $2 ORDER BY created_at DESC, id LIMIT 10`,
-    [accountId, exceptLeadId],
-  );
-  return { name: a.name ?? a.domain, domain: a.domain, industry: a.industry, employees: a.employees, contacts: contacts.rows };
-}
