@@ -394,5 +394,8 @@ describe('the Slack app over HTTP, against a fake Slack', () => {
     await settle();
     const last = fake.callsOf('chat.update').filter((u) => u.args.channel === dm?.args.channel).at(-1);
     expect(JSON.stringify(last?.args.blocks)).toContain('*Outcome*: won');
+    // The candidate's card in the channel follows what sales said.
+    const card = fake.callsOf('chat.update').filter((u) => u.args.channel === CHANNEL && u.args.ts === ts).at(-1);
+    expect(JSON.stringify(card?.args.blocks)).toContain(': won');
   });
 });

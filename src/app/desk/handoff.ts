@@ -31,6 +31,7 @@ import { scheduleRecycle } from '../outreach/enrol.ts';
 import { moveIfAllowed } from '../outreach/stage.ts';
 import { personRef, threadUrlOf } from './card.ts';
 import { loadConversation } from './conversation.ts';
+import { enqueueCard } from './sla.ts';
 import type { DeskDeps } from './deps.ts';
 import { NotifierError } from './notifier.ts';
 import { CRM_TASK, CrmPayload, crmEventId, deliverCrmEvent, type CrmEvent } from './webhook.ts';
@@ -56,7 +57,10 @@ function personOf(team: DeskDeps['team'], id: string): Person {
   return findPerson(team, id) ?? { id, name: id, territories: [] };
 }
 
-async function enqueueUpdates(tx: Queryable, deps: Pick<DeskDeps, 'crm'>, handoffId: string, event: CrmEvent, at: Date): Promise<void> {
+/** What a handoff change tells: the AE's message, the candidate's card (it shows what sales said), and the CRM. */
+async function enqueueUpdates(tx: Queryable, deps: Pick<DeskDeps, 'crm'>, handoff: { id: string; candidateId: string }, event: CrmEvent, at: Date): Promise<void> {
+  const handoffId = handoff.id;
+  await enqueueCard(tx, handoff.candidateId, at);
   await addJob(tx, { task: HANDOFF_TASK, payload: { handoffId }, key: `${HANDOFF_TASK}:${handoffId}`, ifKeyExists: 'replace', priority: 10 }, at);
   if (deps.crm) await addJob(tx, { task: CRM_TASK, payload: { handoffId, event }, key: `${CRM_TASK}:${crmEventId(handoffId, event)}`, maxAttempts: 10 }, at);
 }
@@ -91,7 +95,7 @@ export async function startHandoff(deps: DeskDeps, tx: Queryable, input: { candi
   await insertHandoff(tx, { id: handoffId, candidateId: input.candidate.id, leadId: facts.id, ae: ae.id, brief }, input.at);
   await appendAudit(tx, { actor: input.by, action: 'handoff.created', subjectType: 'handoff', subjectId: handoffId, data: { candidateId: input.candidate.id, leadId: facts.id, ae: ae.id, turn } }, input.at);
   await addJob(tx, { task: HANDOFF_EMAIL_TASK, payload: { handoffId }, key: `${HANDOFF_EMAIL_TASK}:${handoffId}`, maxAttempts: 8 }, input.at);
-  await enqueueUpdates(tx, deps, handoffId, 'handoff.created', input.at);
+  await enqueueUpdates(tx, deps, { id: handoffId, candidateId: input.candidate.id }, 'handoff.created', input.at);
   return { handoffId };
 }
 
@@ -198,7 +202,7 @@ export async function recordOutcome(deps: DeskDeps, input: OutcomeInput): Promis
       },
       at,
     );
-    await enqueueUpdates(tx, deps, h.id, `handoff.${d.status}`, at);
+    await enqueueUpdates(tx, deps, h, `handoff.${d.status}`, at);
     return toView(deps.team, updated);
   });
   deps.wake?.();
