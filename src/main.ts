@@ -49,6 +49,13 @@ import { deskRoutes } from './adapters/http/routes/desk.ts';
 import { demoTasks, startDemo, summariseDemo } from './app/demo/demo.ts';
 import { shouldRunDemo } from './app/demo/should-run.ts';
 import { parse as parseYaml } from 'yaml';
+import type { ChatDeps, ChatSettings } from './app/chat/deps.ts';
+import { ChatHub } from './app/chat/hub.ts';
+import { chatTasks } from './app/chat/tasks.ts';
+import { newChatSecret } from './app/chat/token.ts';
+import { serviceSecret } from './adapters/db/store/chat.ts';
+import { RateLimiter } from './domain/chat/limits.ts';
+import { chatRoutes } from './adapters/http/routes/chat.ts';
 
 export interface Baton extends AppDeps {
   config: Config;
@@ -185,7 +192,7 @@ export async function openBaton(config: Config, options: { logger?: Logger; cloc
 export interface RunningService {
   baton: Baton;
   /** The email channel: its deps, the job worker, and the local sink when no SMTP_URL is set. */
-  outreach: { deps: DeskDeps; worker: Worker; sink: SmtpSink | null };
+  outreach: { deps: ChatDeps; worker: Worker; sink: SmtpSink | null };
   /** The inbound SMTP server's port, when INBOUND_SMTP_PORT is set. */
   inboundSmtpPort: number | null;
   /** The address the HTTP server listens on, e.g. http://127.0.0.1:3000 */
@@ -266,11 +273,12 @@ export function buildPersonaliser(config: Config, logger: Logger, cache?: Answer
 export async function buildOutreach(
   baton: Baton,
   options: { engine?: QualificationEngine; mailer?: Mailer; workerId?: string } = {},
-): Promise<{ deps: DeskDeps; worker: Worker; sink: SmtpSink | null; slack: SlackDesk | null; close(): Promise<void> }> {
+): Promise<{ deps: ChatDeps; worker: Worker; sink: SmtpSink | null; slack: SlackDesk | null; close(): Promise<void> }> {
   const { config, logger } = baton;
   const settings = outreachSettings(config);
   const cache = new DbAnswerCache(baton.db);
-  const engine = options.engine ?? buildQualificationEngine(config, { logger, cache });
+  const policy = loadScoringPolicy(config);
+  const engine = options.engine ?? buildQualificationEngine(config, { logger, cache, policy });
   const report = await loadSequences(baton, sequencesDir(config), templatesDir(config));
   const added = report.sequences.filter((s) => s.created);
   if (added.length) logger.info({ sequences: added.map((s) => `${s.id}@v${s.version}`) }, 'sequence versions stored');
@@ -285,12 +293,16 @@ export async function buildOutreach(
   const outreach: OutreachDeps = { db: baton.db, clock: baton.clock, logger, mailer: built.mailer, engine, settings, wake: () => wake.fn(), ...(personaliser ? { personaliser } : {}) };
   // The desk rides on the same deps: the inbound pipeline opens candidates with the team's owners and
   // SLAs, and a rejection recycles through the email channel.
-  const { deps, slack } = buildDesk(config, outreach);
+  const desk = buildDesk(config, outreach);
+  const { slack } = desk;
+  // The website chat rides on the desk: a qualified visitor becomes a card, a request for a person an alert.
+  const deps = await buildChat(config, desk.deps, policy);
+  slack?.bind(deps);
   const worker = new Worker({
     db: baton.db,
     clock: baton.clock,
     logger: logger.child({ component: 'worker' }),
-    tasks: { ...outreachTasks(deps), ...deskTasks(deps), ...handoffTasks(deps), ...demoTasks(deps) },
+    tasks: { ...outreachTasks(deps), ...deskTasks(deps), ...handoffTasks(deps), ...chatTasks(deps), ...demoTasks(deps) },
     concurrency: config.WORKER_CONCURRENCY,
     pollIntervalMs: config.WORKER_POLL_MS,
     ...(options.workerId ? { id: options.workerId } : {}),
@@ -302,7 +314,7 @@ export async function buildOutreach(
 /**
  * The SDR desk on top of the email channel: the team file, Slack when SLACK_BOT_TOKEN is set (cards,
  * DMs, the SDR group), else nobody to notify (the review console at /console is the desk), and the
- * optional CRM webhook.
+ * optional CRM webhook. The caller binds the Slack desk to the finished deps before it serves.
  */
 export function buildDesk(config: Config, outreach: OutreachDeps): { deps: DeskDeps; slack: SlackDesk | null } {
   const team = loadTeam(config);
@@ -327,8 +339,37 @@ export function buildDesk(config: Config, outreach: OutreachDeps): { deps: DeskD
     isSdr: slack?.isSdr ?? ((id) => isDecider(team, id)),
     crm: config.CRM_WEBHOOK_URL && config.CRM_WEBHOOK_SECRET ? { url: config.CRM_WEBHOOK_URL, secret: config.CRM_WEBHOOK_SECRET } : null,
   };
-  slack?.bind(deps);
   return { deps, slack };
+}
+
+/** The chat's settings, checked; the token key is BATON_CHAT_SECRET or one the database keeps. */
+export async function chatSettings(config: Config, deps: Pick<DeskDeps, 'db' | 'clock' | 'team'>): Promise<ChatSettings> {
+  const secret = config.BATON_CHAT_SECRET ?? (await serviceSecret(deps.db, 'chat.token', newChatSecret, deps.clock.now()));
+  const perMinute = config.BATON_CHAT_RATE_PER_MINUTE;
+  return {
+    company: config.BATON_COMPANY_NAME,
+    schedulingUrl: deps.team.scheduling_url ?? null,
+    maxQuestions: config.BATON_CHAT_MAX_QUESTIONS,
+    maxMessageChars: config.BATON_CHAT_MAX_MESSAGE_CHARS,
+    maxVisitorMessages: config.BATON_CHAT_MAX_MESSAGES,
+    visitorRate: { perMinute, burst: Math.max(3, Math.ceil(perMinute / 2)) },
+    sessionRate: { perMinute: config.BATON_CHAT_SESSIONS_PER_HOUR / 60, burst: Math.max(1, Math.ceil(config.BATON_CHAT_SESSIONS_PER_HOUR / 3)) },
+    tokenTtlDays: 30,
+    secret,
+  };
+}
+
+/** The website chat on top of the desk: settings, the knowledge base, the live hub and the rate limiters. */
+export async function buildChat(config: Config, desk: DeskDeps, policy: ScoringPolicy): Promise<ChatDeps> {
+  const chat = await chatSettings(config, desk);
+  return {
+    ...desk,
+    chat,
+    kb: null,
+    hub: new ChatHub(),
+    policy,
+    limits: { visitor: new RateLimiter(chat.visitorRate), sessions: new RateLimiter(chat.sessionRate) },
+  };
 }
 
 /** Starts the long-running service: database, HTTP server, the email channel and its job worker. */
@@ -347,7 +388,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
     if (channel !== 'web_form' && channel !== 'chat') return;
     enrolNewInboundLead(outreach.deps, leadId).catch((e: unknown) => baton.logger.error({ leadId, code: toBatonError(e).code, err: toBatonError(e).message }, 'could not enrol the new lead in the inbound sequence'));
   };
-  const routes = [deskRoutes(outreach.deps), ...(outreach.slack && !config.SLACK_APP_TOKEN ? [outreach.slack.routes] : [])];
+  const origins = config.BATON_CHAT_ORIGINS === '*' ? ('*' as const) : config.BATON_CHAT_ORIGINS.split(',').map((o) => o.trim());
+  const routes = [deskRoutes(outreach.deps), chatRoutes(outreach.deps, { allowedOrigins: origins }), ...(outreach.slack && !config.SLACK_APP_TOKEN ? [outreach.slack.routes] : [])];
   const http = await buildHttpServer(baton, config, { outreach: outreach.deps, onNewLead, routes });
   let url: string;
   try {

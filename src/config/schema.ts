@@ -148,6 +148,24 @@ export const ConfigSchema = z.object({
     .enum(['auto', 'on', 'off'])
     .default('auto')
     .describe('Demo loop (demo leads, scripted replies into the local sink): auto runs it only on embedded defaults (no DATABASE_URL, SMTP_URL or Slack) and once per data directory.'),
+
+  // --- The website chat and the knowledge base (see README "Website chat") ---
+  BATON_COMPANY_NAME: z.string().trim().min(1).max(100).default('Baton Demo').describe('The company the chat bot speaks for ("I\'m the <name> assistant").'),
+  BATON_KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge').describe('Directory of Markdown knowledge files (product, pricing policy, security, integrations) the chat and email drafts answer from; loaded at start. Default: the shipped demo knowledge.'),
+  BATON_CHAT_SECRET: optionalString
+    .refine((v) => v === undefined || v.length >= 32, { error: 'must be at least 32 characters long' })
+    .describe("Key that signs visitors' chat session tokens. Unset: one is generated and kept in the database."),
+  BATON_CHAT_ORIGINS: z
+    .string()
+    .trim()
+    .default('*')
+    .refine((v) => v === '*' || v.split(',').every((o) => /^https?:\/\/[^\s/]+$/.test(o.trim())), { error: 'must be * or a comma-separated list of origins such as https://www.example.com' })
+    .describe('Sites whose pages may run the chat widget (CORS): * for any, or a comma-separated list of origins.'),
+  BATON_CHAT_MAX_MESSAGE_CHARS: int(50, 20_000).default(2000).describe('Longest visitor chat message, in characters.'),
+  BATON_CHAT_MAX_MESSAGES: int(1, 1000).default(60).describe('Most visitor messages in one chat conversation.'),
+  BATON_CHAT_RATE_PER_MINUTE: int(1, 600).default(12).describe('Chat messages one visitor may send per minute (short bursts of up to half a minute allowed).'),
+  BATON_CHAT_SESSIONS_PER_HOUR: int(1, 100_000).default(30).describe('Chats one client address may start per hour.'),
+  BATON_CHAT_MAX_QUESTIONS: int(1, 20).default(5).describe('Most qualifying questions the chat bot asks in one conversation (BANT and the email).'),
 }).superRefine((c, ctx) => {
   if (Boolean(c.DKIM_DOMAIN) !== Boolean(c.DKIM_SELECTOR) || Boolean(c.DKIM_DOMAIN) !== Boolean(c.DKIM_PRIVATE_KEY_FILE)) {
     ctx.addIssue({ code: 'custom', path: ['DKIM_DOMAIN'], message: 'DKIM needs all three of DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE (or none)' });

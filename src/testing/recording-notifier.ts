@@ -1,7 +1,7 @@
 import type { DeskNotifier, MessageRef } from '../app/desk/notifier.ts';
 import { NotifierError } from '../app/desk/notifier.ts';
 import type { Person } from '../domain/desk/team.ts';
-import type { CandidateCard, DeskStats, HandoffView } from '../domain/desk/views.ts';
+import type { CandidateCard, ChatAlertView, ChatMirrorEntry, DeskStats, HandoffView } from '../domain/desk/views.ts';
 
 /** One call the desk made to its notifier, with what it passed. */
 export type NotifierCall =
@@ -16,7 +16,9 @@ export type NotifierCall =
       readonly teamLead: Person;
     }
   | { readonly method: 'summary'; readonly stats: DeskStats }
-  | { readonly method: 'handoff'; readonly ae: Person; readonly view: HandoffView; readonly ref: MessageRef | null; readonly result: MessageRef | null };
+  | { readonly method: 'handoff'; readonly ae: Person; readonly view: HandoffView; readonly ref: MessageRef | null; readonly result: MessageRef | null }
+  | { readonly method: 'chatAlert'; readonly alert: ChatAlertView; readonly ref: MessageRef | null; readonly result: MessageRef | null }
+  | { readonly method: 'chatMirror'; readonly entry: ChatMirrorEntry; readonly ref: MessageRef };
 
 export type NotifierMethod = NotifierCall['method'];
 type CallOf<M extends NotifierMethod> = Extract<NotifierCall, { method: M }>;
@@ -96,6 +98,18 @@ export class RecordingNotifier implements DeskNotifier {
     const result = this.kind === 'slack' ? this.post(ref) : null;
     this.calls.push({ method: 'handoff', ae, view, ref, result });
     return result;
+  }
+
+  async chatAlert(alert: ChatAlertView, ref: MessageRef | null): Promise<MessageRef | null> {
+    this.check('chatAlert');
+    const result = this.kind === 'slack' ? this.post(ref) : null;
+    this.calls.push({ method: 'chatAlert', alert, ref, result });
+    return result;
+  }
+
+  async chatMirror(entry: ChatMirrorEntry, ref: MessageRef): Promise<void> {
+    this.check('chatMirror');
+    this.calls.push({ method: 'chatMirror', entry, ref });
   }
 }
 

@@ -130,7 +130,7 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
  * Answers 405 with an Allow header for the methods a path does not serve (Fastify alone answers
  * 404). Refused in onRequest, before any body is read.
  */
-export function allowOnly(app: FastifyInstance, url: string, allowed: readonly ('GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE')[]): void {
+export function allowOnly(app: FastifyInstance, url: string, allowed: readonly ('GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS')[]): void {
   // Fastify serves HEAD for every GET route itself.
   const allow = allowed.includes('GET') ? [...allowed, 'HEAD'] : [...allowed];
   const others = METHODS.filter((m) => !allow.includes(m));

@@ -99,6 +99,23 @@ export class SlackNotifier implements DeskNotifier {
     return this.postOrUpdate(await this.openDm(ae.id), msg, null);
   }
 
+  async chatAlert(alert: Parameters<DeskNotifier['chatAlert']>[0], ref: MessageRef | null): Promise<MessageRef | null> {
+    const who = alert.visitor.name ?? alert.visitor.email ?? 'A website visitor';
+    const why = { human: 'asks for a person', meeting: 'asks for a meeting', pricing: 'asks about prices', unanswered: 'asked something the knowledge base cannot answer' }[alert.reason];
+    const text = `${who} ${why} in the website chat${alert.question ? `: "${alert.question}"` : ''}. ${alert.url}`;
+    const res = await this.call('chat.postMessage', () =>
+      ref ? this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text, unfurl_links: false }) : this.client.chat.postMessage({ channel: this.channelId, text, unfurl_links: false }),
+    );
+    if (ref) return ref;
+    if (!res.ts) throw new NotifierError('Slack chat.postMessage answered without a message timestamp', { code: 'SLACK_BAD_ANSWER', retryable: true });
+    return { channel: res.channel ?? this.channelId, ts: res.ts };
+  }
+
+  async chatMirror(entry: Parameters<DeskNotifier['chatMirror']>[0], ref: MessageRef): Promise<void> {
+    const who = entry.from === 'visitor' ? 'Visitor' : entry.from === 'bot' ? 'Bot' : (entry.by?.name ?? 'Team');
+    await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: `${who}: ${entry.text}`, unfurl_links: false }));
+  }
+
   private async postOrUpdate(channel: string, msg: SlackMessage, ref: MessageRef | null): Promise<MessageRef> {
     if (ref) {
       await this.call('chat.update', () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: msg.text, blocks: msg.blocks }));

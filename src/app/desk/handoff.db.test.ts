@@ -53,6 +53,8 @@ class RecordingNotifier implements DeskNotifier {
   remind = async () => undefined;
   escalate = async () => undefined;
   summary = async () => undefined;
+  chatAlert = async () => null;
+  chatMirror = async () => undefined;
   handoff = async (ae: { id: string }, view: HandoffView, ref: MessageRef | null): Promise<MessageRef | null> => {
     if (this.failWith) throw this.failWith;
     this.handoffs.push({ ae: ae.id, status: view.status, ref });

@@ -1,6 +1,6 @@
 import { BatonError } from '../../domain/errors.ts';
 import type { Person } from '../../domain/desk/team.ts';
-import type { CandidateCard, DeskStats, HandoffView } from '../../domain/desk/views.ts';
+import type { CandidateCard, ChatAlertView, ChatMirrorEntry, DeskStats, HandoffView } from '../../domain/desk/views.ts';
 
 /** Where a message was posted (a Slack channel and message timestamp), so it is updated in place. */
 export interface MessageRef {
@@ -26,6 +26,14 @@ export interface DeskNotifier {
   summary(stats: DeskStats): Promise<void>;
   /** Sends the AE the handoff (DM with outcome buttons), or updates it in place when `ref` is given. */
   handoff(ae: Person, view: HandoffView, ref: MessageRef | null): Promise<MessageRef | null>;
+  /**
+   * Tells the team a website chat needs a person. Without `ref` it posts a new message in the team
+   * channel, which becomes the thread that mirrors the chat; with `ref` (the chat's thread) it replies
+   * there. Null: nothing posted.
+   */
+  chatAlert(alert: ChatAlertView, ref: MessageRef | null): Promise<MessageRef | null>;
+  /** Mirrors one chat message into the chat's thread. */
+  chatMirror(entry: ChatMirrorEntry, ref: MessageRef): Promise<void>;
 }
 
 /** A notifier call failed. `retryAfterMs` when the other side said when to come back (a rate limit). */
@@ -47,4 +55,6 @@ export const noNotifier: DeskNotifier = {
   escalate: async () => undefined,
   summary: async () => undefined,
   handoff: async () => null,
+  chatAlert: async () => null,
+  chatMirror: async () => undefined,
 };

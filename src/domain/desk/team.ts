@@ -74,6 +74,10 @@ export const TeamSchema = z
     /** How candidates get an owner: in turn (round_robin), or by the lead's country (territory, falling back to turns). */
     assignment: z.enum(['round_robin', 'territory']).default('round_robin'),
     sla: SlaSchema.default(SlaSchema.parse({})),
+    /** The team's booking page, offered by the website chat when a visitor asks for a person, a meeting or prices. */
+    scheduling_url: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://cal.example.com/sales' })
+      .optional(),
   })
   .strict()
   .superRefine((t, ctx) => {

@@ -173,3 +173,32 @@ export interface DeskStats {
   /** Candidates escalated since the start of today in the team's zone. */
   readonly escalationsToday: number;
 }
+
+/** Why a chat needs a person: the visitor asked for one, for a meeting, for prices, or a question the knowledge base cannot answer. */
+export type ChatAlertReason = 'human' | 'meeting' | 'pricing' | 'unanswered';
+
+/** A chat that needs a person, as the team sees it (the Slack message that starts the chat's thread, the console's chat list). */
+export interface ChatAlertView {
+  readonly sessionId: string;
+  readonly reason: ChatAlertReason;
+  /** The question nobody could answer (reason unanswered). */
+  readonly question: string | null;
+  readonly visitor: { readonly leadId: string | null; readonly name: string | null; readonly email: string | null; readonly company: string | null };
+  readonly page: string | null;
+  readonly lang: 'en' | 'zh';
+  /** The visitor's latest words. */
+  readonly latest: string;
+  /** Who answers now: the bot, or the person who took the chat over. */
+  readonly takenBy: PersonRef | null;
+  /** The chat in the review console. */
+  readonly url: string;
+}
+
+/** One chat message mirrored to the team (the chat's Slack thread). */
+export interface ChatMirrorEntry {
+  readonly sessionId: string;
+  readonly from: 'visitor' | 'bot' | 'agent';
+  readonly text: string;
+  readonly by: PersonRef | null;
+  readonly at: Date;
+}

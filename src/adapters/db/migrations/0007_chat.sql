@@ -28,9 +28,11 @@ CREATE TABLE chat_sessions (
   -- Counters for the input limits, and the last message number handed out.
   visitor_messages  integer NOT NULL DEFAULT 0 CHECK (visitor_messages >= 0),
   last_seq          integer NOT NULL DEFAULT 0 CHECK (last_seq >= 0),
-  -- The Slack thread that mirrors the conversation (the card's thread once there is a card).
+  -- The Slack thread that mirrors the conversation (the card's thread once there is a card), and
+  -- the last message number mirrored there.
   slack_channel     text,
   slack_ts          text,
+  mirrored_seq      integer NOT NULL DEFAULT 0 CHECK (mirrored_seq >= 0),
   created_at        timestamptz NOT NULL,
   updated_at        timestamptz NOT NULL,
   last_visitor_at   timestamptz
