@@ -115,7 +115,11 @@ function load(file: string, prefix: string): Loaded {
 const DEV = load('dev.jsonl', 'dev');
 const HOLDOUT = load('holdout.jsonl', 'ho');
 const TUNE = load('tune.jsonl', 'tune');
-const FILES: Loaded[] = [DEV, HOLDOUT, TUNE];
+/** The multi-turn website chat sets: chat only, with their own coverage minimums (no email-only intents). */
+const CHAT_DEV = load('chat-dev.jsonl', 'chat');
+const CHAT_HOLDOUT = load('chat-holdout.jsonl', 'chat-ho');
+const CHAT_FILES: readonly Loaded[] = [CHAT_DEV, CHAT_HOLDOUT];
+const FILES: Loaded[] = [DEV, HOLDOUT, TUNE, ...CHAT_FILES];
 /** Every case in every file: ids, the MQL rule and value labels are checked over all of them. */
 const ALL: EvalCase[] = FILES.flatMap((f) => f.cases);
 /** The original measurement sets, whose combined coverage minimums predate tune.jsonl. */
@@ -162,13 +166,44 @@ describe('qualification eval datasets', () => {
         expect(bad).toEqual([]);
       });
 
-      it('has at least 12 cases of every intent', () => {
-        const counts = countBy(f.cases, (c) => c.expected.intent);
-        for (const intent of INTENTS) expect(counts.get(intent) ?? 0, intent).toBeGreaterThanOrEqual(12);
-      });
+      if (!CHAT_FILES.includes(f)) {
+        it('has at least 12 cases of every intent', () => {
+          const counts = countBy(f.cases, (c) => c.expected.intent);
+          for (const intent of INTENTS) expect(counts.get(intent) ?? 0, intent).toBeGreaterThanOrEqual(12);
+        });
+      }
 
       it('gives every case a note explaining its labels', () => {
         expect(f.cases.filter((c) => !c.notes || c.notes.trim() === '').map((c) => c.id)).toEqual([]);
+      });
+    });
+  }
+
+  for (const f of CHAT_FILES) {
+    describe(`${f.file} (chat)`, () => {
+      it('is all chat, with turns that alternate from our greeting and end on our question', () => {
+        const problems: string[] = [];
+        for (const c of f.cases) {
+          if (c.channel !== 'chat') problems.push(`${c.id}: channel ${c.channel}`);
+          const thread = c.thread ?? [];
+          if (thread.length === 0) problems.push(`${c.id}: no thread`);
+          thread.forEach((m, i) => {
+            if (m.from !== (i % 2 === 0 ? 'us' : 'lead')) problems.push(`${c.id}: message ${i + 1} is from ${m.from}`);
+          });
+          if (thread.at(-1)?.from === 'lead') problems.push(`${c.id}: thread ends on the visitor`);
+        }
+        expect(problems).toEqual([]);
+      });
+
+      it('covers every intent a chat can have, both MQL outcomes, Chinese, multi-turn and adversarial cases', () => {
+        const chatIntents = INTENTS.filter((i) => i !== 'out_of_office' && i !== 'bounce');
+        const intents = countBy(f.cases, (c) => c.expected.intent);
+        for (const intent of chatIntents) expect(intents.get(intent) ?? 0, intent).toBeGreaterThanOrEqual(3);
+        expect(f.cases.filter((c) => c.expected.mql).length).toBeGreaterThanOrEqual(10);
+        expect(f.cases.filter((c) => !c.expected.mql).length).toBeGreaterThanOrEqual(10);
+        expect(f.cases.filter((c) => c.lang === 'zh').length).toBeGreaterThanOrEqual(f.cases.length * 0.35);
+        expect(f.cases.filter((c) => ADVERSARIAL_NOTE.test(c.notes ?? '')).length).toBeGreaterThanOrEqual(f.cases.length * 0.1);
+        expect(f.cases.filter((c) => (c.thread?.length ?? 0) >= 2).length).toBeGreaterThanOrEqual(f.cases.length * 0.6);
       });
     });
   }
