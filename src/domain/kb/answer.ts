@@ -134,22 +134,52 @@ export function composeAnswer(
 ): GroundedAnswer {
   if (retrieved.length === 0) return { kind: 'no_answer', reason: 'empty' };
   const o = { ...DEFAULT_RELEVANCE, ...options };
-  const zh = isChinese(question);
-  const lang = options.lang ?? (zh ? 'zh' : 'en');
   const chosen: { passage: Passage; terms: readonly Term[] }[] = [];
-  for (const part of questionParts(question)) {
-    const terms = contentTerms(part);
-    const best = retrieved
-      .map((r) => ({ r, rel: relevanceOf(terms, isChinese(part), r, o) }))
-      .filter((x) => x.rel.relevant)
-      // A passage in the asker's language wins a close call: its sentences are quoted as they are.
-      .map((x) => ({ ...x, rank: x.rel.score + (isChinese(x.r.passage.body) === (lang === 'zh') ? 0.25 : 0) }))
-      .sort((a, b) => b.rank - a.rank)[0];
-    if (best && !chosen.some((c) => c.passage.id === best.r.passage.id)) chosen.push({ passage: best.r.passage, terms });
+  for (const { terms, ranked } of gate(question, retrieved, o, options.lang)) {
+    const best = ranked[0];
+    if (best && !chosen.some((c) => c.passage.id === best.id)) chosen.push({ passage: best, terms });
   }
   if (chosen.length === 0) return { kind: 'no_answer', reason: 'nothing_relevant' };
   const parts = chosen.map((c) => extract(c.terms, c.passage, o).join(isChinese(c.passage.body) ? '' : ' '));
-  return { kind: 'answer', text: parts.join(zh ? '' : ' '), sources: chosen.map((c) => citationOf(c.passage)) };
+  return { kind: 'answer', text: parts.join(isChinese(question) ? '' : ' '), sources: chosen.map((c) => citationOf(c.passage)) };
+}
+
+/** Each part of the question with its terms and the passages that pass the bar for it, best first. */
+function gate(question: string, retrieved: readonly Retrieved[], o: RelevanceOptions, lang?: 'en' | 'zh'): { terms: Term[]; ranked: Passage[] }[] {
+  const asked = lang ?? (isChinese(question) ? 'zh' : 'en');
+  return questionParts(question).map((part) => {
+    const terms = contentTerms(part);
+    const ranked = retrieved
+      .map((r) => ({ r, rel: relevanceOf(terms, isChinese(part), r, o) }))
+      .filter((x) => x.rel.relevant)
+      // A passage in the asker's language wins a close call: its sentences are quoted as they are.
+      .map((x) => ({ p: x.r.passage, rank: x.rel.score + (isChinese(x.r.passage.body) === (asked === 'zh') ? 0.25 : 0) }))
+      .sort((a, b) => b.rank - a.rank)
+      .map((x) => x.p);
+    return { terms, ranked };
+  });
+}
+
+/**
+ * Every retrieved passage that passes the relevance bar for some part of the question, most relevant
+ * first, at most `limit`: what a model may write an answer from. Empty: nothing relevant.
+ */
+export function relevantPassages(
+  question: string,
+  retrieved: readonly Retrieved[],
+  options: Partial<RelevanceOptions> & { readonly lang?: 'en' | 'zh'; readonly limit?: number } = {},
+): Passage[] {
+  const o = { ...DEFAULT_RELEVANCE, ...options };
+  const lists = gate(question, retrieved, o, options.lang).map((g) => g.ranked);
+  const out: Passage[] = [];
+  // Round robin over the parts, so each part's best passage is in before any part's second.
+  for (let i = 0; lists.some((l) => l[i]); i++) {
+    for (const l of lists) {
+      const p = l[i];
+      if (p && !out.some((x) => x.id === p.id)) out.push(p);
+    }
+  }
+  return out.slice(0, options.limit ?? 5);
 }
 
 /** Retrievals for the parts of a question as one list: each passage once, with its best similarity, best first. */
