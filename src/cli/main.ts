@@ -9,6 +9,7 @@ import { registerMailCommands } from './commands/mail.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerSequenceCommands } from './commands/sequences.ts';
 import { registerReportCommands } from './commands/report.ts';
+import { registerKbCommands } from './commands/kb.ts';
 
 /** Exit codes of every `baton` command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const;
@@ -57,6 +58,7 @@ export function buildProgram(): Command {
   registerQualifyCommand(program);
   registerSimulateCommand(program);
   registerReportCommands(program);
+  registerKbCommands(program);
   return program;
 }
 
