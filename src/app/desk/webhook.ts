@@ -1,7 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { DeferJobError, PermanentJobError } from '../../adapters/queue/errors.ts';
 import { BatonError } from '../../domain/errors.ts';
+import { signBody, verifySignature } from '../../domain/signing.ts';
 import type { HandoffView } from '../../domain/desk/views.ts';
 import type { CrmWebhook } from './deps.ts';
 
@@ -30,30 +30,16 @@ export interface CrmEventBody {
 }
 
 /** Default receiver tolerance for the signature's timestamp, in seconds. */
-export const SIGNATURE_TOLERANCE_SECONDS = 300;
+export { SIGNATURE_TOLERANCE_SECONDS } from '../../domain/signing.ts';
 const TIMEOUT_MS = 10_000;
 
 export const crmEventId = (handoffId: string, event: CrmEvent): string => `${handoffId}:${event}`;
 
-/** `v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`. */
-export function signCrmBody(secret: string, timestamp: number, body: string): string {
-  return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
+/** `v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>` (the shared scheme of src/domain/signing.ts). */
+export const signCrmBody = (secret: string, timestamp: number, body: string): string => signBody(secret, timestamp, body);
 
-/**
- * Checks a webhook as a receiver would: the signature header (one or more comma-separated `v1=`
- * values, so a sender may sign with an old and a new secret during a rotation) must match, and the
- * timestamp must be within `toleranceSeconds` of `nowSeconds` either way. Constant-time compare.
- */
-export function verifyCrmSignature(secret: string, timestamp: string | number, body: string, header: string | null | undefined, nowSeconds: number, toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS): boolean {
-  const ts = typeof timestamp === 'number' ? timestamp : /^\d{1,12}$/.test(timestamp.trim()) ? Number(timestamp.trim()) : NaN;
-  if (!Number.isFinite(ts) || Math.abs(nowSeconds - ts) > toleranceSeconds || !header) return false;
-  const expected = Buffer.from(signCrmBody(secret, ts, body));
-  return header.split(',').some((part) => {
-    const given = Buffer.from(part.trim());
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  });
-}
+/** Checks a CRM webhook as a receiver would (see verifySignature: rotation, tolerance, constant time). */
+export const verifyCrmSignature = verifySignature;
 
 /** The CRM answered in a way a retry will not fix (a 4xx other than 408 and 429). */
 export class CrmRejectedError extends PermanentJobError {

@@ -6,26 +6,24 @@ import { finishInbound, getInbound, insertInbound } from '../../adapters/db/stor
 import { getLeadByEmail, getLeadById, upsertLeads } from '../../adapters/db/store/leads.ts';
 import { cancelPendingOutbox, getOutboxByMessageIds } from '../../adapters/db/store/outbox.ts';
 import { currentEnrolment, getEnrolment, getEnrolmentByToken, newId, updateEnrolment, type Enrolment } from '../../adapters/db/store/sequences.ts';
-import { addSuppression, findSuppressions } from '../../adapters/db/store/suppressions.ts';
+import { findSuppressions } from '../../adapters/db/store/suppressions.ts';
 import { addJob } from '../../adapters/queue/jobs.ts';
-import { cancelJobs } from '../../adapters/queue/jobs-admin.ts';
 import { parseMail } from '../../adapters/email/parse.ts';
 import { BatonError, toBatonError } from '../../domain/errors.ts';
-import { accountDomainFor, emailDomain, isValidEmail, leadDisplayName, normalizeEmail } from '../../domain/lead.ts';
+import { accountDomainFor, emailDomain, isValidEmail, normalizeEmail } from '../../domain/lead.ts';
 import { classifyMail, type MailVerdict } from '../../domain/mail/classify.ts';
 import { header, headerAll, type MailMessage } from '../../domain/mail/message.ts';
 import type { Qualification, QualifyInput } from '../../domain/qualify/types.ts';
 import type { Lead } from '../../domain/records.ts';
-import { localDate, nextSendTime, startOfLocalDate } from '../../domain/sequence/calendar.ts';
-import { leadZone } from './settings.ts';
-import { askedResumeDate } from '../../domain/sequence/resume.ts';
-import { openCandidate } from '../desk/candidates.ts';
-import { MANUAL_PAUSE } from '../desk/lookup.ts';
+import { localDate } from '../../domain/sequence/calendar.ts';
 import type { InboundVia } from '../mail-ports.ts';
 import type { OutreachDeps } from './deps.ts';
 import { endEnrolment } from './advance.ts';
-import { ADVANCE_TASK, advanceKey, enrolInTx, EnrolmentRefusedError, scheduleRecycle } from './enrol.ts';
-import { moveIfAllowed } from './stage.ts';
+import { ADVANCE_TASK, advanceKey, enrolInTx, EnrolmentRefusedError } from './enrol.ts';
+import { actOnQualification, holdForReply, qualifyLeadRecord, isLive, manuallyPaused, optOut, pauseUntil, type PauseEnd } from './reply.ts';
+
+// Kept here for the callers that import it from the email pipeline.
+export { optOut } from './reply.ts';
 
 export const INBOUND_TASK = 'inbound.process';
 const DAY = 86_400_000;
@@ -111,49 +109,6 @@ async function matchMessage(tx: Queryable, message: MailMessage, verdict: MailVe
   return { enrolment: null, lead: null, unsubscribeAddress: false, by: 'none', bouncedStepIndex: null };
 }
 
-const isLive = (e: Enrolment | null): e is Enrolment => e !== null && (e.status === 'active' || e.status === 'paused');
-
-/** Suppresses an address and ends everything that would write to it, in the caller's transaction. */
-export async function optOut(tx: Queryable, lead: Lead | null, email: string, reason: 'unsubscribed' | 'complained' | 'bounced', actor: string, at: Date, note?: string): Promise<void> {
-  await addSuppression(tx, { kind: 'email', value: email, reason, note: note ?? null, createdBy: actor });
-  if (!lead) return;
-  const { rows } = await tx.query<{ id: string; pending_outbox_id: string | null }>(`SELECT id, pending_outbox_id FROM enrolments WHERE lead_id = $1 AND status IN ('active', 'paused') FOR UPDATE`, [lead.id]);
-  for (const r of rows) await endEnrolment(tx, { id: r.id, pendingOutboxId: r.pending_outbox_id }, 'stopped', reason, at);
-  await cancelPendingOutbox(tx, { leadId: lead.id }, reason, at);
-  if (reason !== 'bounced') await tx.query(`UPDATE leads SET consent_status = 'withdrawn', consent_source = $2, consent_at = $3, updated_at = $3 WHERE id = $1`, [lead.id, actor, at]);
-  await moveIfAllowed(tx, lead, reason === 'bounced' ? 'bounced' : 'unsubscribed', actor, reason, at);
-  await appendAudit(tx, { actor, action: `lead.${reason}`, subjectType: 'lead', subjectId: lead.id, data: { note: note ?? null } }, at);
-}
-
-/** Paused by a person (`/baton pause`, the console): automatic pauses and resumes leave it alone. */
-function manuallyPaused(e: Pick<Enrolment, 'status' | 'pauseReason'>): boolean {
-  return e.status === 'paused' && (e.pauseReason ?? '').startsWith(MANUAL_PAUSE);
-}
-
-/** When a pause ends: a calendar day the person named (in their own zone), or an instant. */
-type PauseEnd = { readonly day: string } | { readonly at: Date };
-
-/**
- * Pauses an enrolment until a day (the recipient's send window that day), cancelling its unsent email.
- * A named day starts at the recipient's local midnight: "back on the 20th" written in Honolulu must
- * not resume on the 19th at 14:00 there, as 00:00 UTC would. With `keepLaterWait` an absence never
- * speeds the sequence up: a wait already queued past the return keeps its own end.
- */
-async function pauseUntil(deps: OutreachDeps, tx: Queryable, e: Enrolment, lead: Lead, end: PauseEnd, reason: string, at: Date, options: { keepLaterWait?: boolean } = {}): Promise<Date> {
-  const zone = leadZone(lead, deps.settings.senderZone);
-  const from = 'day' in end ? startOfLocalDate(end.day, zone) : end.at;
-  let resume = nextSendTime(from.getTime() > at.getTime() ? from : at, zone, deps.settings.sendWindow, lead.country ?? null);
-  if (options.keepLaterWait) {
-    const { rows } = await tx.query<{ run_at: Date }>(`SELECT run_at FROM jobs WHERE key = $1 AND status = 'queued'`, [advanceKey(e.id)]);
-    const queued = rows[0]?.run_at;
-    if (queued && queued.getTime() > resume.getTime()) resume = queued;
-  }
-  if (e.pendingOutboxId) await cancelPendingOutbox(tx, { id: e.pendingOutboxId }, `paused: ${reason}`, at);
-  await updateEnrolment(tx, e.id, { status: 'paused', pausedUntil: resume, pauseReason: reason, pendingOutboxId: null }, at);
-  await addJob(tx, { task: ADVANCE_TASK, payload: { enrolmentId: e.id }, key: advanceKey(e.id), runAt: resume, ifKeyExists: 'replace' }, at);
-  return resume;
-}
-
 /** The conversation an inbound message joins: the enrolment's, else the lead's latest email one, else a new one. */
 async function conversationFor(tx: Queryable, lead: Lead, e: Enrolment | null, subject: string, at: Date): Promise<string> {
   if (e?.conversationId) return e.conversationId;
@@ -162,19 +117,6 @@ async function conversationFor(tx: Queryable, lead: Lead, e: Enrolment | null, s
   const id = newId();
   await insertConversation(tx, { id, leadId: lead.id, channel: 'email', subject }, at);
   return id;
-}
-
-function leadRecordOf(lead: Lead): QualifyInput['lead'] {
-  const name = leadDisplayName(lead) ?? undefined;
-  return {
-    ...(name ? { name } : {}),
-    email: lead.email,
-    ...(lead.title ? { title: lead.title } : {}),
-    ...(lead.company ? { company: lead.company } : {}),
-    ...(lead.industry ? { industry: lead.industry } : {}),
-    ...(typeof lead.employees === 'number' ? { employees: lead.employees } : {}),
-    ...(lead.country && /^[A-Za-z]{2}$/.test(lead.country) ? { country: lead.country.toUpperCase() } : {}),
-  };
 }
 
 export interface InboundOutcome {
@@ -319,13 +261,7 @@ export async function processInbound(deps: OutreachDeps, inboundId: string): Pro
       return { done: true as const, ...base, leadId: lead.id };
     }
     // A person wrote: no further step may go out while we read what they said.
-    if (isLive(e)) {
-      if (e.pendingOutboxId) await cancelPendingOutbox(tx, { id: e.pendingOutboxId }, 'the lead replied', at);
-      await updateEnrolment(tx, e.id, { status: 'paused', pausedUntil: null, pauseReason: 'the lead replied', pendingOutboxId: null }, at);
-      await cancelJobs(tx, { key: advanceKey(e.id) }, at);
-      actions.push('held');
-    }
-    await moveIfAllowed(tx, lead, 'engaged', 'system:inbound', 'the lead replied', at);
+    await holdForReply(deps, tx, { lead, enrolment: e, at }, actions);
     return { done: false as const, ...base, leadId: lead.id, enrolmentId: e?.id ?? null, messageRowId: stored ? messageRowId : null };
   });
 
@@ -342,7 +278,7 @@ export async function processInbound(deps: OutreachDeps, inboundId: string): Pro
   const input: QualifyInput = {
     reply: message.text.slice(0, 20_000) || verdict.visibleText,
     thread: history.map((h) => ({ from: h.direction === 'outbound' ? ('us' as const) : ('lead' as const), text: h.bodyText.slice(0, 4000) })),
-    lead: leadRecordOf(lead),
+    lead: qualifyLeadRecord(lead),
     date: localDate(message.date ?? now, deps.settings.senderZone),
     channel: 'email',
   };
@@ -355,67 +291,7 @@ export async function processInbound(deps: OutreachDeps, inboundId: string): Pro
     actions.push('qualified');
     const fresh = (await getLeadById(tx, leadId, { forUpdate: true })) as Lead;
     const e = first.enrolmentId ? await getEnrolment(tx, first.enrolmentId, { forUpdate: true }) : null;
-    if (e) await updateEnrolment(tx, e.id, { lastIntent: q.intent }, at);
-    let resumeAt: string | undefined;
-    switch (q.intent) {
-      case 'unsubscribe':
-        await optOut(tx, fresh, fresh.email, 'unsubscribed', 'lead:reply', at);
-        actions.push('suppressed');
-        break;
-      case 'out_of_office':
-      case 'not_now': {
-        const day = q.intent === 'out_of_office' ? verdict.returnDate : askedResumeDate(verdict.visibleText || message.text, message.date ?? now);
-        const fallback = q.intent === 'not_now' && q.bant.timeline.within_days ? new Date(at.getTime() + Math.max(7, q.bant.timeline.within_days) * DAY) : null;
-        const later = fallback ?? (q.intent === 'out_of_office' ? new Date(at.getTime() + deps.settings.autoReplyPauseDays * DAY) : null);
-        const when: PauseEnd | null = day ? { day } : later ? { at: later } : null;
-        if (isLive(e) && when) {
-          resumeAt = (await pauseUntil(deps, tx, e, fresh, when, q.intent === 'not_now' ? 'the lead asked to be contacted later' : 'out of office', at)).toISOString();
-          actions.push('paused');
-        } else {
-          if (isLive(e)) await endEnrolment(tx, e, 'stopped', 'the lead replied: not now', at);
-          await moveIfAllowed(tx, fresh, 'nurture', 'system:inbound', 'not now, no date given', at);
-          actions.push('stopped', 'nurture');
-          await scheduleRecycle(deps, tx, fresh.id, at);
-        }
-        break;
-      }
-      case 'not_interested':
-        if (isLive(e)) await endEnrolment(tx, e, 'stopped', 'the lead is not interested', at);
-        await moveIfAllowed(tx, fresh, 'nurture', 'system:inbound', 'not interested', at);
-        actions.push('stopped', 'nurture');
-        await scheduleRecycle(deps, tx, fresh.id, at);
-        break;
-      case 'referral': {
-        if (isLive(e)) await endEnrolment(tx, e, 'stopped', 'the lead referred us to someone else', at);
-        actions.push('stopped');
-        const email = q.referral?.email ? normalizeEmail(q.referral.email) : '';
-        if (email && isValidEmail(email) && email !== fresh.email && (await findSuppressions(tx, [email])).size === 0) {
-          const [o] = await upsertLeads(
-            tx,
-            [{ email, emailDomain: emailDomain(email), accountDomain: accountDomainFor(email), fullName: q.referral?.name ?? null, company: fresh.company ?? null }],
-            { channel: 'referral', source: 'referral', detail: { referrer: fresh.id } },
-            at,
-          );
-          if (o) {
-            await appendAudit(tx, { actor: 'system:inbound', action: 'referral.offer', subjectType: 'lead', subjectId: o.leadId, data: { referrer: fresh.id, created: o.created } }, at);
-            actions.push('referral_lead');
-          }
-        }
-        break;
-      }
-      default:
-        // interested, question, objection (and a bounce the engine saw in a person's words): a person takes it from here.
-        if (isLive(e)) await endEnrolment(tx, e, 'stopped', `the lead replied (${q.intent})`, at);
-        actions.push('stopped');
-        if (q.route === 'candidate' || q.mql) {
-          const stage = await moveIfAllowed(tx, fresh, 'mql_candidate', 'system:qualify', `score ${Math.round(q.score)}, ${q.intent}`, at);
-          await appendAudit(tx, { actor: 'system:qualify', action: 'lead.mql_candidate', subjectType: 'lead', subjectId: fresh.id, data: { score: q.score, intent: q.intent } }, at);
-          actions.push('mql_candidate');
-          // The SDR desk's card: opened, or refreshed in place when the lead already waits for a decision.
-          if (stage === 'mql_candidate') await openCandidate(deps, tx, { leadId: fresh.id, qualification: q });
-        }
-    }
-    return { resumeAt };
+    return actOnQualification(deps, tx, { lead: fresh, enrolment: e, q, text: verdict.visibleText || message.text, sentAt: message.date ?? now, returnDate: verdict.returnDate ?? null }, actions);
   });
   const outcome: InboundOutcome = {
     kind: verdict.kind,
