@@ -2,7 +2,7 @@
  * The composition root: the one place that reads configuration, builds every adapter and wires
  * them into the use-cases. Nothing else constructs clients.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/schema.ts';
@@ -56,6 +56,9 @@ import { newChatSecret } from './app/chat/token.ts';
 import { serviceSecret } from './adapters/db/store/chat.ts';
 import { RateLimiter } from './domain/chat/limits.ts';
 import { chatRoutes } from './adapters/http/routes/chat.ts';
+import { createKnowledgeBase, loadKnowledge } from './app/kb/knowledge.ts';
+import { offlineEmbedder } from './domain/embed/offline-embedder.ts';
+import type { Embedder, KnowledgeBase } from './domain/kb/types.ts';
 
 export interface Baton extends AppDeps {
   config: Config;
@@ -359,13 +362,32 @@ export async function chatSettings(config: Config, deps: Pick<DeskDeps, 'db' | '
   };
 }
 
+export const knowledgeDir = (config: Pick<Config, 'BATON_KNOWLEDGE_DIR'>) => configuredPath(config.BATON_KNOWLEDGE_DIR, 'knowledge');
+
+/**
+ * The knowledge base: the Markdown files of BATON_KNOWLEDGE_DIR loaded into the store (changed files
+ * re-embedded, removed ones dropped), searched with the offline embedder. A directory that does not
+ * exist stops start-up with the variable named; an empty one leaves every question to a person.
+ */
+export async function buildKnowledge(config: Pick<Config, 'BATON_KNOWLEDGE_DIR'>, deps: AppDeps, embedder: Embedder = offlineEmbedder): Promise<KnowledgeBase> {
+  const dir = knowledgeDir(config);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new ConfigError(`BATON_KNOWLEDGE_DIR points to ${dir}, which is not a directory; create it (Markdown files: product, pricing policy, security, integrations) or unset it to use the shipped knowledge/`, { path: dir });
+  }
+  const kbDeps = { db: deps.db, clock: deps.clock, logger: deps.logger, embedder };
+  const summary = await loadKnowledge(kbDeps, dir);
+  if (summary.added || summary.updated || summary.removed) deps.logger.info({ dir, ...summary }, 'knowledge base loaded');
+  return createKnowledgeBase(kbDeps);
+}
+
 /** The website chat on top of the desk: settings, the knowledge base, the live hub and the rate limiters. */
-export async function buildChat(config: Config, desk: DeskDeps, policy: ScoringPolicy): Promise<ChatDeps> {
+export async function buildChat(config: Config, desk: DeskDeps, policy: ScoringPolicy, options: { kb?: KnowledgeBase | null } = {}): Promise<ChatDeps> {
   const chat = await chatSettings(config, desk);
+  const kb = options.kb !== undefined ? options.kb : await buildKnowledge(config, desk);
   return {
     ...desk,
     chat,
-    kb: null,
+    kb,
     hub: new ChatHub(),
     policy,
     limits: { visitor: new RateLimiter(chat.visitorRate), sessions: new RateLimiter(chat.sessionRate) },
@@ -453,6 +475,46 @@ export async function startService(config: Config, options: { logger?: Logger; c
         baton.logger.info('baton service stopped');
       })()),
   };
+}
+
+/** The team the chat simulator plays with: SDRs U1-U3, team lead UL, AEs UA1-UA2 (the ids scripts use). */
+const SIMULATOR_TEAM = {
+  sdrs: [
+    { id: 'U1', name: 'Ana', territories: ['US'] },
+    { id: 'U2', name: 'Ben', territories: ['DE'] },
+    { id: 'U3', name: 'Cy' },
+  ],
+  team_lead: { id: 'UL', name: 'Lena' },
+  aes: [
+    { id: 'UA1', name: 'Omar' },
+    { id: 'UA2', name: 'Sofia' },
+  ],
+  scheduling_url: 'https://cal.test/sales',
+};
+
+/**
+ * What `baton eval chat` plays scripted visitors against: the real chat on a throwaway in-memory
+ * database, the shipped scoring policy with the offline engine, the knowledge of BATON_KNOWLEDGE_DIR,
+ * the simulator's own team, and nobody to notify. It sends no email.
+ */
+export async function chatSimulation(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<{ deps: ChatDeps; close(): Promise<void> }> {
+  const logger = options.logger ?? silentLogger();
+  const db = await openPglite('memory://');
+  try {
+    await migrate(db);
+    const policy = loadScoringPolicy({ BATON_SCORING_POLICY: SHIPPED_POLICY });
+    const clock = options.clock ?? systemClock;
+    const mailer: Mailer = { send: () => Promise.reject(new Error('the chat simulator sends no email')), close: async () => undefined };
+    const outreach: OutreachDeps = { db, clock, logger, mailer, engine: new OfflineEngine(policy), settings: outreachSettings(config) };
+    const team = parseTeam(SIMULATOR_TEAM, 'the chat simulator team');
+    const desk: DeskDeps = { ...outreach, team, notifier: noNotifier, isSdr: (id) => isDecider(team, id), crm: null };
+    const kb = await buildKnowledge(config, desk);
+    const deps = await buildChat({ ...config, BATON_COMPANY_NAME: 'Acme Analytics', BATON_CHAT_SECRET: 'chat-simulator-key-0123456789abcdef0123', BATON_CHAT_RATE_PER_MINUTE: 600, BATON_CHAT_SESSIONS_PER_HOUR: 100_000 }, desk, policy, { kb });
+    return { deps, close: () => db.close() };
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
 }
 
 /**

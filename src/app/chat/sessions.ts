@@ -249,7 +249,7 @@ export async function postVisitorMessage(deps: ChatDeps, sessionId: string, rawT
     if (current.mode === 'human') return [] as ChatMessage[];
     const turn = decideTurn(
       current.state,
-      { lang: current.lang, bant: q.bant, intent: q.intent, mql: q.mql, emailKnown: current.leadId !== null, emailJustGiven: stored.emailJustGiven, cues, answers, learned },
+      { lang: current.lang, bant: q.bant, intent: q.intent, mql: q.mql, emailKnown: current.leadId !== null, emailJustGiven: stored.emailJustGiven, cues, answers, learned, confidence: q.confidence },
       policySettings(deps),
     );
     await updateChatSession(tx, sessionId, { state: turn.state }, at);

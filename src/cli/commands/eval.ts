@@ -125,6 +125,15 @@ export function registerEvalCommand(program: Command): void {
     .action(async (opts: EvalOptions) => evalAction(opts));
 
   evalCommand
+    .command('chat')
+    .description('play scripted website-chat visitors against the chat (policy, offline engine, knowledge base, takeover) and check its invariants; exit 1 on any violation')
+    .option('--scripts <file>', 'visitor scripts (YAML)', 'evals/chat/visitors.yaml')
+    .option('--json', 'print the report as one JSON object')
+    .action(async function (this: Command) {
+      await chatSimulationAction(this.optsWithGlobals<{ scripts: string; json?: boolean }>());
+    });
+
+  evalCommand
     .command('export-corrections')
     .description('write every candidate an SDR corrected or rejected as an eval case (FORMAT.md), labelled with the correction')
     .option('--out <file>', 'write the cases to a file instead of stdout')
@@ -133,6 +142,35 @@ export function registerEvalCommand(program: Command): void {
       // `--out` is also an option of `baton eval` itself, which may take it first: read both levels.
       await exportCorrectionsAction(this.optsWithGlobals<{ out?: string; since?: string }>());
     });
+}
+
+/** `baton eval chat [--scripts FILE] [--json]`: scripted visitors against the real chat; exit 1 on any violation. */
+async function chatSimulationAction(opts: { scripts: string; json?: boolean }): Promise<void> {
+  const [{ loadConfig }, { chatSimulation }, { createLogger }, { parseScripts, simulateChats, formatSimulation }, { parse: parseYaml }] = await Promise.all([
+    import('../../config/load.ts'),
+    import('../../main.ts'),
+    import('../../adapters/log.ts'),
+    import('../../app/chat/simulate.ts'),
+    import('yaml'),
+  ]);
+  const text = readText(opts.scripts, 'chat scripts');
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (e) {
+    throw new ValidationError(`chat scripts ${opts.scripts} are not YAML: ${e instanceof Error ? e.message : String(e)}`, { path: opts.scripts });
+  }
+  const scripts = parseScripts(value, opts.scripts);
+  const config = loadConfig();
+  const level = config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL;
+  const sim = await chatSimulation(config, { logger: createLogger({ level, logPii: config.BATON_LOG_PII, destination: 2 }) });
+  try {
+    const report = await simulateChats(sim.deps, scripts);
+    console.log(opts.json ? JSON.stringify(report) : formatSimulation(report));
+    if (report.violations.length > 0) process.exitCode = 1;
+  } finally {
+    await sim.close();
+  }
 }
 
 async function exportCorrectionsAction(opts: { out?: string; since?: string }): Promise<void> {

@@ -113,6 +113,10 @@ describe('the conversation policy', () => {
     expect(t.state.ended).toBe(true);
     expect(decideTurn(t.state, facts('ok'), SETTINGS).messages.some((m) => m.slot)).toBe(false);
     expect(decideTurn(s, facts('stop messaging me', { intent: 'unsubscribe' }), SETTINGS).messages[0]?.kind).toBe('goodbye');
+    // An unsure "not interested" without a no in so many words keeps the conversation going.
+    const unsure = decideTurn(s, facts('not sure yet, still scoping', { intent: 'not_interested', confidence: 0.35 }), SETTINGS);
+    expect(unsure.state.ended).toBe(false);
+    expect(unsure.messages.map((m) => m.kind)).not.toContain('goodbye');
   });
 
   it('speaks Chinese to a Chinese visitor', () => {

@@ -67,7 +67,12 @@ export interface TurnFacts {
   readonly answers: readonly { readonly question: string; readonly answer: GroundedAnswer }[];
   /** The latest message told us something new about BANT. */
   readonly learned: boolean;
+  /** How sure the engine is of the intent (0..1); an unsure "not interested" does not end the chat. */
+  readonly confidence?: number;
 }
+
+/** An engine this sure that the visitor declined ends the questions even without "no thanks". */
+const SURE_DECLINE = 0.6;
 
 export interface Turn {
   readonly messages: readonly BotMessage[];
@@ -114,7 +119,7 @@ export function decideTurn(state: ChatState, facts: TurnFacts, settings: PolicyS
   if (facts.intent === 'unsubscribe') {
     return { messages: [{ kind: 'goodbye', text: p.optedOut }], state: { ...next, ended: true }, actions };
   }
-  if (facts.intent === 'not_interested' && facts.answers.length === 0) {
+  if (facts.intent === 'not_interested' && facts.answers.length === 0 && (facts.cues.declined || (facts.confidence ?? 1) >= SURE_DECLINE)) {
     return { messages: [{ kind: 'goodbye', text: p.goodbye }], state: { ...next, ended: true }, actions };
   }
   const cues = facts.cues;
@@ -148,7 +153,7 @@ export function decideTurn(state: ChatState, facts: TurnFacts, settings: PolicyS
     notify(facts.cues.human ? 'human' : 'meeting');
     messages.push({ kind: 'offer', text: p.offerHuman(settings.schedulingUrl) });
     personPromised = true;
-  } else if (facts.cues.pricing && !pricingAnswered) {
+  } else if (facts.cues.pricing && (!pricingAnswered || facts.cues.quote)) {
     notify('pricing');
     messages.push({ kind: 'offer', text: p.pricingNeedsPerson(settings.schedulingUrl) });
     personPromised = true;
