@@ -19,6 +19,9 @@ import { composeStepEmail, newMessageId, templateValues } from './compose.ts';
 import { renderTemplate } from '../../domain/sequence/template.ts';
 import { personaliseFacts } from '../../domain/sequence/personalise.ts';
 import type { OutreachDeps } from './deps.ts';
+import { CHAT_SEND_MAX_ATTEMPTS, CHAT_SEND_TASK, chatSendKey, type ChatSendPayload } from '../chat/send.ts';
+import type { ChatProviderDeps } from '../chat/provider.ts';
+import type { Effect } from '../../domain/sequence/plan.ts';
 import { ADVANCE_TASK, advanceKey, mailboxFor, scheduleRecycle } from './enrol.ts';
 import { moveIfAllowed } from './stage.ts';
 
@@ -50,7 +53,7 @@ async function exitReason(tx: Queryable, lead: Lead | null, def: SequenceDefinit
  * written to the outbox (once: its key is the enrolment and its outbox count) and the cursor stays on
  * it until SMTP accepts it; a wait schedules the next advance; the end completes the enrolment.
  */
-export async function advanceEnrolment(deps: OutreachDeps, enrolmentId: string): Promise<void> {
+export async function advanceEnrolment(deps: OutreachDeps & ChatProvidersOption, enrolmentId: string): Promise<void> {
   // A model call never runs inside the transaction: the opener is written first, for the step the
   // enrolment is about to reach, and used only if the transaction reaches that same step.
   const pre = deps.personaliser ? await personalOpener(deps, enrolmentId) : null;
@@ -94,8 +97,7 @@ export async function advanceEnrolment(deps: OutreachDeps, enrolmentId: string):
         await appendAudit(tx, { actor: `sequence:${def.id}`, action: 'sequence.notify', subjectType: 'lead', subjectId: lead.id, data: { enrolment: e.id, step: effect.stepId, message } }, at);
         deps.logger.info({ leadId: lead.id, enrolmentId: e.id, step: effect.stepId }, 'sequence asks an SDR to look at a lead');
       } else {
-        // The chat channel arrives with the chat issue; until a provider is configured the step is recorded and passed.
-        await appendAudit(tx, { actor: `sequence:${def.id}`, action: 'sequence.chat_skipped', subjectType: 'lead', subjectId: lead.id, data: { enrolment: e.id, step: effect.stepId, why: 'no chat provider is configured' } }, at);
+        await queueChatStep(deps, tx, { def, enrolment: e, lead, effect, stepIndex: stepIndexOf(def, effect.stepId, cursor), at });
       }
     }
     // An email whose template needs a field this lead lacks is skipped (and recorded), not sent half-filled.
@@ -158,6 +160,48 @@ export async function advanceEnrolment(deps: OutreachDeps, enrolmentId: string):
     return false;
   });
   if (woke) deps.wake?.();
+}
+
+/** The chat providers when the caller has them (the worker's deps); absent: no chat provider is configured. */
+export type ChatProvidersOption = Partial<Pick<ChatProviderDeps, 'chatProviders'>>;
+
+function stepIndexOf(def: SequenceDefinition, stepId: string, fallback: number): number {
+  const i = def.steps.findIndex((s) => s.id === stepId);
+  return i >= 0 ? i : fallback;
+}
+
+/**
+ * A chat step: its text rendered with the email templates' values, then a chat.send job queued in the
+ * advance's own transaction (so it is queued once, with the cursor's move), to run in the lead's send
+ * window. Without a provider of the step's name the step is recorded as skipped; a text that needs a
+ * field the lead lacks is skipped too, never sent half-filled.
+ */
+async function queueChatStep(
+  deps: OutreachDeps & ChatProvidersOption,
+  tx: Queryable,
+  c: { def: SequenceDefinition; enrolment: Enrolment; lead: Lead; effect: Extract<Effect, { type: 'chat' }>; stepIndex: number; at: Date },
+): Promise<void> {
+  const { def, enrolment: e, lead, effect, at } = c;
+  const actor = `sequence:${def.id}`;
+  const provider = effect.step.provider;
+  if (!deps.chatProviders?.[provider]) {
+    await appendAudit(tx, { actor, action: 'sequence.chat_skipped', subjectType: 'lead', subjectId: lead.id, data: { enrolment: e.id, step: effect.stepId, why: `no ${provider} chat provider is configured` } }, at);
+    return;
+  }
+  let text: string;
+  try {
+    const account = await getAccountBrief(tx, lead.accountId);
+    text = renderTemplate({ name: `${def.id}/${effect.stepId}`, subject: '-', body: effect.step.text }, templateValues(lead, account, mailboxFor(lead.id, deps.settings.mailboxes), def)).text.trim();
+  } catch (err) {
+    const be = toBatonError(err);
+    await appendAudit(tx, { actor, action: 'sequence.step_skipped', subjectType: 'lead', subjectId: lead.id, data: { enrolment: e.id, step: effect.stepId, code: be.code, why: be.message } }, at);
+    return;
+  }
+  const zone = leadZone(lead, deps.settings.senderZone);
+  const runAt = nextSendTime(at, zone, def.sendWindow ?? deps.settings.sendWindow, lead.country ?? null);
+  const payload: ChatSendPayload = { enrolmentId: e.id, leadId: lead.id, stepId: effect.stepId, provider, text, messageId: newId() };
+  await addJob(tx, { task: CHAT_SEND_TASK, payload, key: chatSendKey(e.id, c.stepIndex), runAt, maxAttempts: CHAT_SEND_MAX_ATTEMPTS }, at);
+  await appendAudit(tx, { actor, action: 'sequence.chat_queued', subjectType: 'lead', subjectId: lead.id, data: { enrolment: e.id, step: effect.stepId, provider, message: payload.messageId } }, at);
 }
 
 /**
