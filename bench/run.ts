@@ -11,8 +11,9 @@ import { formatTable } from './lib/table.ts';
 import { importSection } from './import/section.ts';
 import { qualifySection } from './qualify/section.ts';
 import { mailSection } from './mail/section.ts';
+import { chatSection } from './chat/section.ts';
 
-const SECTIONS: BenchSection[] = [importSection, qualifySection, mailSection];
+const SECTIONS: BenchSection[] = [importSection, qualifySection, mailSection, chatSection];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
