@@ -57,6 +57,8 @@ import { serviceSecret } from './adapters/db/store/chat.ts';
 import { RateLimiter } from './domain/chat/limits.ts';
 import { chatRoutes } from './adapters/http/routes/chat.ts';
 import { createKnowledgeBase, loadKnowledge } from './app/kb/knowledge.ts';
+import { createOpenAiEmbedder } from './adapters/llm/embed.openai.ts';
+import { createModelAnswerer } from './adapters/llm/answer.openai.ts';
 import { offlineEmbedder } from './domain/embed/offline-embedder.ts';
 import type { Embedder, KnowledgeBase } from './domain/kb/types.ts';
 
@@ -369,7 +371,22 @@ export const knowledgeDir = (config: Pick<Config, 'BATON_KNOWLEDGE_DIR'>) => con
  * re-embedded, removed ones dropped), searched with the offline embedder. A directory that does not
  * exist stops start-up with the variable named; an empty one leaves every question to a person.
  */
-export async function buildKnowledge(config: Pick<Config, 'BATON_KNOWLEDGE_DIR'>, deps: AppDeps, embedder: Embedder = offlineEmbedder): Promise<KnowledgeBase> {
+/** The knowledge base's embedder: OPENAI_EMBEDDING_MODEL on the configured endpoint, else the offline hashed one. */
+export function buildEmbedder(config: Config, logger: Logger): Embedder {
+  if (!config.OPENAI_EMBEDDING_MODEL || !config.OPENAI_API_KEY) return offlineEmbedder;
+  const endpoint = openAiEndpoint(config, config.OPENAI_API_KEY);
+  return createOpenAiEmbedder({
+    apiKey: endpoint.apiKey,
+    ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}),
+    model: config.OPENAI_EMBEDDING_MODEL,
+    ...(config.OPENAI_EMBEDDING_DIMENSIONS ? { dimensions: config.OPENAI_EMBEDDING_DIMENSIONS } : {}),
+    timeoutMs: endpoint.timeoutMs,
+    retry: endpoint.retry,
+    logger: logger.child({ component: 'kb.embed.openai' }),
+  });
+}
+
+export async function buildKnowledge(config: Config, deps: AppDeps, embedder: Embedder = buildEmbedder(config, deps.logger)): Promise<KnowledgeBase> {
   const dir = knowledgeDir(config);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new ConfigError(`BATON_KNOWLEDGE_DIR points to ${dir}, which is not a directory; create it (Markdown files: product, pricing policy, security, integrations) or unset it to use the shipped knowledge/`, { path: dir });
@@ -377,7 +394,19 @@ export async function buildKnowledge(config: Pick<Config, 'BATON_KNOWLEDGE_DIR'>
   const kbDeps = { db: deps.db, clock: deps.clock, logger: deps.logger, embedder };
   const summary = await loadKnowledge(kbDeps, dir);
   if (summary.added || summary.updated || summary.removed) deps.logger.info({ dir, ...summary }, 'knowledge base loaded');
-  return createKnowledgeBase(kbDeps);
+  if (config.BATON_KB_ANSWERS !== 'model' || !config.OPENAI_API_KEY) return createKnowledgeBase(kbDeps);
+  // The model writes answers only from passages that passed the relevance gate; its citations are checked.
+  const e = openAiEndpoint(config, config.OPENAI_API_KEY);
+  const answerer = createModelAnswerer({
+    apiKey: e.apiKey,
+    ...(e.baseURL ? { baseURL: e.baseURL } : {}),
+    model: e.model,
+    timeoutMs: e.timeoutMs,
+    retry: e.retry,
+    prompt: loadPrompt('kb-answer.v1.md'),
+    logger: deps.logger.child({ component: 'kb.answer.openai' }),
+  });
+  return createKnowledgeBase(kbDeps, { answerer });
 }
 
 /** The website chat on top of the desk: settings, the knowledge base, the live hub and the rate limiters. */
@@ -508,7 +537,7 @@ export async function chatSimulation(config: Config, options: { logger?: Logger;
     const outreach: OutreachDeps = { db, clock, logger, mailer, engine: new OfflineEngine(policy), settings: outreachSettings(config) };
     const team = parseTeam(SIMULATOR_TEAM, 'the chat simulator team');
     const desk: DeskDeps = { ...outreach, team, notifier: noNotifier, isSdr: (id) => isDecider(team, id), crm: null };
-    const kb = await buildKnowledge(config, desk);
+    const kb = await buildKnowledge({ ...config, BATON_KB_ANSWERS: 'extractive' }, desk, offlineEmbedder);
     const deps = await buildChat({ ...config, BATON_COMPANY_NAME: 'Acme Analytics', BATON_CHAT_SECRET: 'chat-simulator-key-0123456789abcdef0123', BATON_CHAT_RATE_PER_MINUTE: 600, BATON_CHAT_SESSIONS_PER_HOUR: 100_000 }, desk, policy, { kb });
     return { deps, close: () => db.close() };
   } catch (e) {

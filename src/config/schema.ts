@@ -152,6 +152,14 @@ export const ConfigSchema = z.object({
   // --- The website chat and the knowledge base (see README "Website chat") ---
   BATON_COMPANY_NAME: z.string().trim().min(1).max(100).default('Baton Demo').describe('The company the chat bot speaks for ("I\'m the <name> assistant").'),
   BATON_KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge').describe('Directory of Markdown knowledge files (product, pricing policy, security, integrations) the chat and email drafts answer from; loaded at start. Default: the shipped demo knowledge.'),
+  BATON_KB_ANSWERS: z
+    .enum(['extractive', 'model'])
+    .default('extractive')
+    .describe('How the knowledge base words answers: extractive (sentences of the passages, no model) or model (OPENAI_MODEL writes them from the retrieved passages only; citations checked).'),
+  OPENAI_EMBEDDING_MODEL: optionalString.describe('Embedding model for the knowledge base (e.g. text-embedding-3-small). Unset: the offline hashed embedder (no model, no download).'),
+  OPENAI_EMBEDDING_DIMENSIONS: z
+    .preprocess((v) => (v === '' ? undefined : v), int(16, 4096).optional())
+    .describe('Vector width asked of the embedding model (text-embedding-3 models); 256 keeps the HNSW index. Unset: the model\'s own.'),
   BATON_CHAT_SECRET: optionalString
     .refine((v) => v === undefined || v.length >= 32, { error: 'must be at least 32 characters long' })
     .describe("Key that signs visitors' chat session tokens. Unset: one is generated and kept in the database."),
@@ -180,6 +188,9 @@ export const ConfigSchema = z.object({
   }
   if (Boolean(c.CRM_WEBHOOK_URL) !== Boolean(c.CRM_WEBHOOK_SECRET)) {
     ctx.addIssue({ code: 'custom', path: ['CRM_WEBHOOK_URL'], message: 'the CRM webhook needs both CRM_WEBHOOK_URL and CRM_WEBHOOK_SECRET (or neither)' });
+  }
+  if ((c.OPENAI_EMBEDDING_MODEL || c.BATON_KB_ANSWERS === 'model') && !c.OPENAI_API_KEY) {
+    ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required with OPENAI_EMBEDDING_MODEL or BATON_KB_ANSWERS=model (any placeholder for a local endpoint without keys)' });
   }
   if (c.BATON_ENGINE !== 'offline' && !c.OPENAI_API_KEY) {
     ctx.addIssue({
