@@ -6,7 +6,8 @@ import { currentEnrolment } from '../../db/store/sequences.ts';
 import { enrolLead } from '../../../app/outreach/enrol.ts';
 import { signBody } from '../../../domain/signing.ts';
 import { candidateAnswer } from '../../../testing/desk.ts';
-import { ScriptedEngine } from '../../../testing/engines.ts';
+import { blankQualification, ScriptedEngine } from '../../../testing/engines.ts';
+import { findSuppressions } from '../../db/store/suppressions.ts';
 import { createOutreachHarness, type OutreachHarness } from '../../../testing/outreach.ts';
 import { buildHttpServer } from '../server.ts';
 import { TEST_API_KEY, testConfig } from '../test-support.ts';
@@ -24,7 +25,7 @@ let app: FastifyInstance;
 let leadId: string;
 
 beforeEach(async () => {
-  engine = new ScriptedEngine('scripted', () => candidateAnswer());
+  engine = new ScriptedEngine('scripted', (input) => (/^STOP/.test(input.reply) ? { ...blankQualification(), intent: 'unsubscribe' } : candidateAnswer()));
   // Monday 2 March 2026, 10:00 UTC.
   h = await createOutreachHarness({ engine });
   app = await buildHttpServer(h.deps, testConfig({ BATON_API_KEY: TEST_API_KEY }), { routes: [chatWebhookRoutes({ deps: h.deps, secret: SECRET, maxBodyBytes: 8 * 1024 })] });
@@ -98,6 +99,15 @@ describe('POST /v1/chat/webhook', () => {
     // Nothing more goes out to this lead, whatever the time.
     await h.worker.runDue({ until: new Date('2026-03-20T00:00:00Z') });
     expect(h.sink.messages).toHaveLength(1);
+  });
+
+  it('an opt-out over chat suppresses the lead everywhere, as an email opt-out does', async () => {
+    expect((await post(event({ id: 'e-stop', text: 'STOP' }))).statusCode).toBe(202);
+    await h.worker.runDue();
+    expect((await findSuppressions(h.db, ['pat@buyer.test'])).get('pat@buyer.test')?.reason).toBe('unsubscribed');
+    expect((await currentEnrolment(h.db, leadId))?.status).toBe('stopped');
+    expect((await getLeadById(h.db, leadId))?.stage).toBe('unsubscribed');
+    expect(await candidatesOfLead(h.db, leadId)).toEqual([]);
   });
 
   it('refuses a forged, stale or replayed signature with 401 and stores nothing', async () => {
