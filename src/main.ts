@@ -56,6 +56,8 @@ import { newChatSecret } from './app/chat/token.ts';
 import { serviceSecret } from './adapters/db/store/chat.ts';
 import { RateLimiter } from './domain/chat/limits.ts';
 import { chatRoutes } from './adapters/http/routes/chat.ts';
+import type { ChatProvider, ChatProviderName } from './app/chat/provider.ts';
+import { websiteChatProvider } from './app/chat/website-provider.ts';
 import { createKnowledgeBase, loadKnowledge } from './app/kb/knowledge.ts';
 import { createOpenAiEmbedder } from './adapters/llm/embed.openai.ts';
 import { createModelAnswerer } from './adapters/llm/answer.openai.ts';
@@ -413,14 +415,19 @@ export async function buildKnowledge(config: Config, deps: AppDeps, embedder: Em
 export async function buildChat(config: Config, desk: DeskDeps, policy: ScoringPolicy, options: { kb?: KnowledgeBase | null } = {}): Promise<ChatDeps> {
   const chat = await chatSettings(config, desk);
   const kb = options.kb !== undefined ? options.kb : await buildKnowledge(config, desk);
-  return {
+  const providers: Partial<Record<ChatProviderName, ChatProvider>> = {};
+  const deps: ChatDeps = {
     ...desk,
     chat,
     kb,
     hub: new ChatHub(),
     policy,
     limits: { visitor: new RateLimiter(chat.visitorRate), sessions: new RateLimiter(chat.sessionRate) },
+    chatProviders: providers,
   };
+  // Sequence chat steps reach returning visitors in the website chat.
+  providers.website = websiteChatProvider(deps);
+  return deps;
 }
 
 /** Starts the long-running service: database, HTTP server, the email channel and its job worker. */

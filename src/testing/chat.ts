@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChatDeps, ChatSettings } from '../app/chat/deps.ts';
 import { ChatHub } from '../app/chat/hub.ts';
 import { chatTasks } from '../app/chat/tasks.ts';
+import { websiteChatProvider } from '../app/chat/website-provider.ts';
 import type { DeskDeps } from '../app/desk/deps.ts';
 import type { DeskNotifier } from '../app/desk/notifier.ts';
 import { deskTasks } from '../app/desk/tasks.ts';
@@ -40,7 +41,10 @@ export function testChatSettings(overrides: Partial<ChatSettings> = {}): ChatSet
 export function chatDepsFor(desk: DeskDeps, options: { settings?: Partial<ChatSettings>; kb?: KnowledgeBase | null } = {}): ChatDeps {
   const chat = testChatSettings(options.settings);
   const policy = parseScoringPolicy(readFileSync(resolve(ROOT, 'config/scoring-policy.yaml'), 'utf8'), 'config/scoring-policy.yaml');
-  return { ...desk, chat, kb: options.kb ?? null, hub: new ChatHub(), policy, limits: { visitor: new RateLimiter(chat.visitorRate), sessions: new RateLimiter(chat.sessionRate) } };
+  const providers: ChatDeps['chatProviders'] = {};
+  const deps: ChatDeps = { ...desk, chat, kb: options.kb ?? null, hub: new ChatHub(), policy, limits: { visitor: new RateLimiter(chat.visitorRate), sessions: new RateLimiter(chat.sessionRate) }, chatProviders: providers };
+  providers.website = websiteChatProvider(deps);
+  return deps;
 }
 
 export interface ChatHarness {
@@ -53,9 +57,9 @@ export interface ChatHarness {
 
 /** The email channel, the desk (test team, a recording notifier) and the chat on one test database. */
 export async function createChatHarness(
-  options: { engine?: QualificationEngine; settings?: Partial<ChatSettings>; kb?: KnowledgeBase | null; notifier?: DeskNotifier; team?: LoadedTeam } = {},
+  options: { engine?: QualificationEngine; settings?: Partial<ChatSettings>; kb?: KnowledgeBase | null; notifier?: DeskNotifier; team?: LoadedTeam; sequencesDir?: string } = {},
 ): Promise<ChatHarness> {
-  const h = await createOutreachHarness(options.engine ? { engine: options.engine } : {});
+  const h = await createOutreachHarness({ ...(options.engine ? { engine: options.engine } : {}), ...(options.sequencesDir ? { sequencesDir: options.sequencesDir } : {}) });
   const team = options.team ?? testTeam();
   const notifier = options.notifier ?? new RecordingNotifier('slack');
   const desk: DeskDeps = { ...h.deps, isSdr: (id) => team.sdrs.some((p) => p.id === id) || team.team_lead.id === id, team, notifier, crm: null };

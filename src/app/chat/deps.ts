@@ -3,6 +3,7 @@ import type { KnowledgeBase } from '../../domain/kb/types.ts';
 import type { ScoringPolicy } from '../../domain/qualify/policy.ts';
 import type { DeskDeps } from '../desk/deps.ts';
 import type { ChatHub } from './hub.ts';
+import type { ChatProvider, ChatProviderName } from './provider.ts';
 
 /** How the website chat behaves: who it speaks for, what it offers, and the limits it enforces. */
 export interface ChatSettings {
@@ -38,4 +39,6 @@ export interface ChatDeps extends DeskDeps {
   readonly hub: ChatHub;
   readonly policy: ScoringPolicy;
   readonly limits: { readonly visitor: RateLimiter; readonly sessions: RateLimiter };
+  /** How a sequence's chat steps reach a lead: the website chat, and the signed-webhook gateway when configured. */
+  readonly chatProviders: Partial<Record<ChatProviderName, ChatProvider>>;
 }

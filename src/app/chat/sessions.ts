@@ -14,17 +14,17 @@ import { newId } from '../../adapters/db/store/sequences.ts';
 import { addJob } from '../../adapters/queue/jobs.ts';
 import type { Queryable } from '../../adapters/db/db.ts';
 import { learnedSomething, mergeBant } from '../../domain/chat/accumulate.ts';
-import { decideTurn, greet, type BotMessage, type ChatAction, type PolicySettings } from '../../domain/chat/policy.ts';
-import { detectLang, readCues, type ChatLang } from '../../domain/chat/signals.ts';
+import { decideTurn, greet, isDecline, type BotMessage, type ChatAction, type PolicySettings } from '../../domain/chat/policy.ts';
+import { detectLang, readCues, type ChatLang, type VisitorCues } from '../../domain/chat/signals.ts';
 import { BatonError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { GroundedAnswer } from '../../domain/kb/types.ts';
-import { accountDomainFor, emailDomain, isValidEmail, leadDisplayName, normalizeEmail } from '../../domain/lead.ts';
+import { accountDomainFor, emailDomain, isValidEmail, normalizeEmail } from '../../domain/lead.ts';
 import { assembleQualification } from '../../domain/qualify/assemble.ts';
 import type { Qualification, QualifyInput } from '../../domain/qualify/types.ts';
 import type { Lead } from '../../domain/records.ts';
 import { localDate } from '../../domain/sequence/calendar.ts';
-import { openCandidate } from '../desk/candidates.ts';
-import { moveIfAllowed } from '../outreach/stage.ts';
+import { currentEnrolment, getEnrolment } from '../../adapters/db/store/sequences.ts';
+import { actOnQualification, holdForReply, qualifyLeadRecord } from '../outreach/reply.ts';
 import type { ChatDeps } from './deps.ts';
 import { CHAT_ALERT_TASK, queueMirror } from './tasks.ts';
 import { signChatToken, verifyChatToken } from './token.ts';
@@ -136,18 +136,7 @@ export async function startChat(deps: ChatDeps, input: StartInput, client: strin
 
 /** Who the lead record says the visitor is, for the qualification. */
 function leadRecordOf(lead: Lead | null): QualifyInput['lead'] {
-  if (!lead) return { source: 'website chat' };
-  const name = leadDisplayName(lead) ?? undefined;
-  return {
-    ...(name ? { name } : {}),
-    email: lead.email,
-    ...(lead.title ? { title: lead.title } : {}),
-    ...(lead.company ? { company: lead.company } : {}),
-    ...(lead.industry ? { industry: lead.industry } : {}),
-    ...(typeof lead.employees === 'number' ? { employees: lead.employees } : {}),
-    ...(lead.country && /^[A-Za-z]{2}$/.test(lead.country) ? { country: lead.country.toUpperCase() } : {}),
-    source: 'website chat',
-  };
+  return { ...(lead ? qualifyLeadRecord(lead) : {}), source: 'website chat' };
 }
 
 /** The conversation's qualification after this message: the engine over the whole conversation, merged with what earlier turns established. */
@@ -176,14 +165,20 @@ async function answerQuestions(deps: ChatDeps, questions: readonly string[], lan
   return out;
 }
 
-/** A lead the conversation has made an MQL candidate: the desk's card opens (or refreshes) while the visitor is still there. */
-async function actOnLead(deps: ChatDeps, tx: Queryable, leadId: string, q: Qualification, at: Date): Promise<boolean> {
-  if (!(q.route === 'candidate' || q.mql)) return false;
+/**
+ * A known visitor's message goes through the same reply pipeline as an email answer: it holds their
+ * sequence while we read it, then acts on what the conversation means (an MQL opens or refreshes the
+ * desk's card while the visitor is still there; an opt-out suppresses). One chat message is a small
+ * part of a conversation, so an unsure "not interested" is not acted on as a decline.
+ */
+async function actOnLead(deps: ChatDeps, tx: Queryable, leadId: string, q: Qualification, text: string, cues: VisitorCues, at: Date): Promise<string[]> {
   const lead = (await getLeadById(tx, leadId, { forUpdate: true })) as Lead;
-  const stage = await moveIfAllowed(tx, lead, 'mql_candidate', 'system:qualify', `score ${Math.round(q.score)}, ${q.intent} (chat)`, at);
-  if (stage !== 'mql_candidate') return false;
-  await openCandidate(deps, tx, { leadId, qualification: q });
-  return true;
+  const current = await currentEnrolment(tx, leadId);
+  const enrolment = current ? await getEnrolment(tx, current.id, { forUpdate: true }) : null;
+  const unsure = q.intent === 'not_interested' && !isDecline(q.intent, q.confidence, cues);
+  const actions: string[] = [];
+  await actOnQualification(deps, tx, { lead, enrolment, q: unsure ? { ...q, intent: 'question' } : q, text, sentAt: at, actor: 'system:chat' }, actions);
+  return actions;
 }
 
 export interface TurnResult {
@@ -222,6 +217,12 @@ export async function postVisitorMessage(deps: ChatDeps, sessionId: string, rawT
       emailJustGiven = true;
     }
     const message = await appendChatMessage(tx, session, { id: newId(), from: 'visitor', text }, at);
+    if (leadId) {
+      // A known visitor wrote: their sequence holds while we read it, as for an emailed answer.
+      const lead = (await getLeadById(tx, leadId, { forUpdate: true })) as Lead;
+      const current = await currentEnrolment(tx, leadId);
+      await holdForReply(deps, tx, { lead, enrolment: current ? await getEnrolment(tx, current.id, { forUpdate: true }) : null, at, actor: 'system:chat' }, []);
+    }
     await updateChatSession(tx, session.id, { lastVisitorAt: at, ...(lang !== session.lang ? { lang } : {}) }, at);
     await queueMirror(deps, tx, session.id, at);
     return { session: { ...session, leadId, lang }, message, emailJustGiven };
@@ -244,7 +245,8 @@ export async function postVisitorMessage(deps: ChatDeps, sessionId: string, rawT
     await updateChatSession(tx, sessionId, { qualification: q }, at);
     if (current.leadId) {
       await insertQualification(tx, current.leadId, stored.message.id, q, at);
-      if (await actOnLead(deps, tx, current.leadId, q, at)) await appendAudit(tx, { actor: 'system:chat', action: 'chat.candidate', subjectType: 'chat', subjectId: sessionId, data: { lead: current.leadId, score: q.score } }, at);
+      const acted = await actOnLead(deps, tx, current.leadId, q, text, cues, at);
+      if (acted.includes('mql_candidate')) await appendAudit(tx, { actor: 'system:chat', action: 'chat.candidate', subjectType: 'chat', subjectId: sessionId, data: { lead: current.leadId, score: q.score } }, at);
     }
     if (current.mode === 'human') return [] as ChatMessage[];
     const turn = decideTurn(

@@ -74,6 +74,14 @@ export interface TurnFacts {
 /** An engine this sure that the visitor declined ends the questions even without "no thanks". */
 const SURE_DECLINE = 0.6;
 
+/**
+ * Whether a chat message declines: "not interested" said in so many words, or an engine sure of it.
+ * One chat message is a small part of a conversation; an unsure "not interested" is not a decline.
+ */
+export function isDecline(intent: Intent, confidence: number | undefined, cues: Pick<VisitorCues, 'declined'>): boolean {
+  return intent === 'not_interested' && (cues.declined || (confidence ?? 1) >= SURE_DECLINE);
+}
+
 export interface Turn {
   readonly messages: readonly BotMessage[];
   readonly state: ChatState;
@@ -119,7 +127,7 @@ export function decideTurn(state: ChatState, facts: TurnFacts, settings: PolicyS
   if (facts.intent === 'unsubscribe') {
     return { messages: [{ kind: 'goodbye', text: p.optedOut }], state: { ...next, ended: true }, actions };
   }
-  if (facts.intent === 'not_interested' && facts.answers.length === 0 && (facts.cues.declined || (facts.confidence ?? 1) >= SURE_DECLINE)) {
+  if (isDecline(facts.intent, facts.confidence, facts.cues) && facts.answers.length === 0) {
     return { messages: [{ kind: 'goodbye', text: p.goodbye }], state: { ...next, ended: true }, actions };
   }
   const cues = facts.cues;
