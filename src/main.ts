@@ -58,6 +58,9 @@ import { RateLimiter } from './domain/chat/limits.ts';
 import { chatRoutes } from './adapters/http/routes/chat.ts';
 import type { ChatProvider, ChatProviderName } from './app/chat/provider.ts';
 import { websiteChatProvider } from './app/chat/website-provider.ts';
+import { createWebhookChatProvider } from './adapters/chat/webhook.ts';
+import { chatWebhookRoutes } from './adapters/http/routes/chat-webhook.ts';
+import { draftTasks } from './app/desk/drafts.ts';
 import { createKnowledgeBase, loadKnowledge } from './app/kb/knowledge.ts';
 import { createOpenAiEmbedder } from './adapters/llm/embed.openai.ts';
 import { createModelAnswerer } from './adapters/llm/answer.openai.ts';
@@ -309,7 +312,7 @@ export async function buildOutreach(
     db: baton.db,
     clock: baton.clock,
     logger: logger.child({ component: 'worker' }),
-    tasks: { ...outreachTasks(deps), ...deskTasks(deps), ...handoffTasks(deps), ...chatTasks(deps), ...demoTasks(deps) },
+    tasks: { ...outreachTasks(deps), ...deskTasks(deps), ...handoffTasks(deps), ...draftTasks(deps), ...chatTasks(deps), ...demoTasks(deps) },
     concurrency: config.WORKER_CONCURRENCY,
     pollIntervalMs: config.WORKER_POLL_MS,
     ...(options.workerId ? { id: options.workerId } : {}),
@@ -425,8 +428,9 @@ export async function buildChat(config: Config, desk: DeskDeps, policy: ScoringP
     limits: { visitor: new RateLimiter(chat.visitorRate), sessions: new RateLimiter(chat.sessionRate) },
     chatProviders: providers,
   };
-  // Sequence chat steps reach returning visitors in the website chat.
+  // Sequence chat steps reach returning visitors in the website chat, and a gateway (SMS, WhatsApp, WeCom) when configured.
   providers.website = websiteChatProvider(deps);
+  if (config.CHAT_WEBHOOK_URL && config.CHAT_WEBHOOK_SECRET) providers.webhook = createWebhookChatProvider({ url: config.CHAT_WEBHOOK_URL, secret: config.CHAT_WEBHOOK_SECRET, clock: desk.clock });
   return deps;
 }
 
@@ -447,7 +451,12 @@ export async function startService(config: Config, options: { logger?: Logger; c
     enrolNewInboundLead(outreach.deps, leadId).catch((e: unknown) => baton.logger.error({ leadId, code: toBatonError(e).code, err: toBatonError(e).message }, 'could not enrol the new lead in the inbound sequence'));
   };
   const origins = config.BATON_CHAT_ORIGINS === '*' ? ('*' as const) : config.BATON_CHAT_ORIGINS.split(',').map((o) => o.trim());
-  const routes = [deskRoutes(outreach.deps), chatRoutes(outreach.deps, { allowedOrigins: origins }), ...(outreach.slack && !config.SLACK_APP_TOKEN ? [outreach.slack.routes] : [])];
+  const routes = [
+    deskRoutes(outreach.deps),
+    chatRoutes(outreach.deps, { allowedOrigins: origins }),
+    ...(config.CHAT_WEBHOOK_SECRET ? [chatWebhookRoutes({ deps: outreach.deps, secret: config.CHAT_WEBHOOK_SECRET })] : []),
+    ...(outreach.slack && !config.SLACK_APP_TOKEN ? [outreach.slack.routes] : []),
+  ];
   const http = await buildHttpServer(baton, config, { outreach: outreach.deps, onNewLead, routes });
   let url: string;
   try {

@@ -160,6 +160,12 @@ export const ConfigSchema = z.object({
   OPENAI_EMBEDDING_DIMENSIONS: z
     .preprocess((v) => (v === '' ? undefined : v), int(16, 4096).optional())
     .describe('Vector width asked of the embedding model (text-embedding-3 models); 256 keeps the HNSW index. Unset: the model\'s own.'),
+  CHAT_WEBHOOK_URL: optionalString
+    .refine((v) => v === undefined || /^https?:\/\/\S+$/.test(v), { error: 'must be an http(s) URL' })
+    .describe('Optional chat gateway (SMS, WhatsApp, WeCom): sequence chat steps with provider webhook are POSTed here, signed with CHAT_WEBHOOK_SECRET; replies come back to POST /v1/chat/webhook (docs/chat-webhook.md).'),
+  CHAT_WEBHOOK_SECRET: optionalString
+    .refine((v) => v === undefined || v.length >= 16, { error: 'must be at least 16 characters long' })
+    .describe('Secret of the chat gateway signatures, both ways (X-Baton-Signature: v1=HMAC-SHA256 of "<timestamp>.<body>").'),
   BATON_CHAT_SECRET: optionalString
     .refine((v) => v === undefined || v.length >= 32, { error: 'must be at least 32 characters long' })
     .describe("Key that signs visitors' chat session tokens. Unset: one is generated and kept in the database."),
@@ -188,6 +194,9 @@ export const ConfigSchema = z.object({
   }
   if (Boolean(c.CRM_WEBHOOK_URL) !== Boolean(c.CRM_WEBHOOK_SECRET)) {
     ctx.addIssue({ code: 'custom', path: ['CRM_WEBHOOK_URL'], message: 'the CRM webhook needs both CRM_WEBHOOK_URL and CRM_WEBHOOK_SECRET (or neither)' });
+  }
+  if (Boolean(c.CHAT_WEBHOOK_URL) !== Boolean(c.CHAT_WEBHOOK_SECRET)) {
+    ctx.addIssue({ code: 'custom', path: ['CHAT_WEBHOOK_URL'], message: 'the chat gateway needs both CHAT_WEBHOOK_URL and CHAT_WEBHOOK_SECRET (or neither)' });
   }
   if ((c.OPENAI_EMBEDDING_MODEL || c.BATON_KB_ANSWERS === 'model') && !c.OPENAI_API_KEY) {
     ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required with OPENAI_EMBEDDING_MODEL or BATON_KB_ANSWERS=model (any placeholder for a local endpoint without keys)' });

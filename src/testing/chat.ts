@@ -8,8 +8,12 @@ import { websiteChatProvider } from '../app/chat/website-provider.ts';
 import type { DeskDeps } from '../app/desk/deps.ts';
 import type { DeskNotifier } from '../app/desk/notifier.ts';
 import { deskTasks } from '../app/desk/tasks.ts';
+import { draftTasks } from '../app/desk/drafts.ts';
 import { outreachTasks } from '../app/outreach/tasks.ts';
 import { Worker } from '../adapters/queue/worker.ts';
+import type { AppDeps } from '../app/deps.ts';
+import { createKnowledgeBase, loadKnowledge } from '../app/kb/knowledge.ts';
+import { offlineEmbedder } from '../domain/embed/offline-embedder.ts';
 import { RateLimiter } from '../domain/chat/limits.ts';
 import type { LoadedTeam } from '../domain/desk/team.ts';
 import type { KnowledgeBase } from '../domain/kb/types.ts';
@@ -20,6 +24,13 @@ import { RecordingNotifier } from './recording-notifier.ts';
 import { testTeam } from './desk.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The shipped knowledge (knowledge/) loaded into a test database, answered offline. */
+export async function shippedKnowledge(deps: AppDeps): Promise<KnowledgeBase> {
+  const kbDeps = { db: deps.db, clock: deps.clock, logger: deps.logger, embedder: offlineEmbedder };
+  await loadKnowledge(kbDeps, resolve(ROOT, 'knowledge'));
+  return createKnowledgeBase(kbDeps);
+}
 
 /** Chat settings for tests: generous limits unless a test sets its own. */
 export function testChatSettings(overrides: Partial<ChatSettings> = {}): ChatSettings {
@@ -64,6 +75,6 @@ export async function createChatHarness(
   const notifier = options.notifier ?? new RecordingNotifier('slack');
   const desk: DeskDeps = { ...h.deps, isSdr: (id) => team.sdrs.some((p) => p.id === id) || team.team_lead.id === id, team, notifier, crm: null };
   const deps = chatDepsFor(desk, { ...(options.settings ? { settings: options.settings } : {}), kb: options.kb ?? null });
-  const worker = new Worker({ db: h.db, clock: h.clock, logger: h.deps.logger, tasks: { ...outreachTasks(deps), ...deskTasks(deps), ...chatTasks(deps) }, concurrency: 1 });
+  const worker = new Worker({ db: h.db, clock: h.clock, logger: h.deps.logger, tasks: { ...outreachTasks(deps), ...deskTasks(deps), ...draftTasks(deps), ...chatTasks(deps) }, concurrency: 1 });
   return { h, deps, notifier, worker, close: () => h.close() };
 }

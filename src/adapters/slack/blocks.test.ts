@@ -46,6 +46,7 @@ function card(over: { candidate?: Partial<CandidateCard['candidate']>; latestWor
     threadUrl: 'http://127.0.0.1:3000/console/candidates/c-1',
     similar: over.similar ?? [{ candidateId: 'c-0', leadName: 'Sam', company: 'Old Co', similarity: 0.91, status: 'approved', rejectReason: null, outcome: 'won' }],
     handoff: null,
+    draft: null,
   };
 }
 

@@ -18,6 +18,7 @@ const card: CandidateCard = {
   threadUrl: 'http://127.0.0.1/console/candidates/c-1',
   similar: [],
   handoff: null,
+  draft: null,
 };
 
 describe('the Slack notifier over the Web API', () => {

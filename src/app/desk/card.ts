@@ -1,10 +1,12 @@
 import { getCandidate } from '../../adapters/db/store/candidates.ts';
 import { accountWithContacts } from '../../adapters/db/store/desk.ts';
 import { getHandoffOfCandidate } from '../../adapters/db/store/handoffs.ts';
+import { latestDraftOfLead, type ReplyDraft } from '../../adapters/db/store/drafts.ts';
+import { citationLabel } from '../../domain/chat/policy.ts';
 import { getLeadById, listSources } from '../../adapters/db/store/leads.ts';
-import { isUndecided } from '../../domain/desk/decision.ts';
+import { actorUserId, isUndecided } from '../../domain/desk/decision.ts';
 import { findPerson, type Team } from '../../domain/desk/team.ts';
-import type { CandidateCard, PersonRef } from '../../domain/desk/views.ts';
+import type { CandidateCard, DraftView, PersonRef } from '../../domain/desk/views.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import { leadDisplayName } from '../../domain/lead.ts';
 import { loadConversation } from './conversation.ts';
@@ -34,6 +36,20 @@ export function threadUrlOf(deps: Pick<DeskDeps, 'settings'>, candidateId: strin
  * biggest reasons, the machine's BANT and the SDR's correction, the lead's latest own words, the three
  * nearest decided candidates with their outcomes, and the handoff. NotFoundError for an unknown id.
  */
+/** A draft answer as the card and the console show it. */
+export function draftView(deps: Pick<DeskDeps, 'team'>, d: ReplyDraft): DraftView {
+  return {
+    id: d.id,
+    question: d.question,
+    answer: d.answer,
+    sources: d.sources.map((s) => ({ title: s.title, heading: s.heading, label: citationLabel(s) })),
+    status: d.status,
+    decidedBy: personRef(deps.team, actorUserId(d.decidedBy ?? '')),
+    decidedAt: d.decidedAt,
+    sentText: d.sentText,
+  };
+}
+
 export async function loadCard(deps: Pick<DeskDeps, 'db' | 'clock' | 'team' | 'settings'>, candidateId: string): Promise<CandidateCard> {
   const q = deps.db;
   const c = await getCandidate(q, candidateId);
@@ -47,6 +63,7 @@ export async function loadCard(deps: Pick<DeskDeps, 'db' | 'clock' | 'team' | 's
     await similarCandidates(q, c),
     await getHandoffOfCandidate(q, c.id),
   ];
+  const draft = await latestDraftOfLead(q, lead.id);
   const first = sources[0] ?? null;
   const latest = conversation.filter((e) => e.from === 'lead').at(-1) ?? null;
   const now = deps.clock.now();
@@ -96,5 +113,6 @@ export async function loadCard(deps: Pick<DeskDeps, 'db' | 'clock' | 'team' | 's
     threadUrl: threadUrlOf(deps, c.id),
     similar,
     handoff: handoff ? { id: handoff.id, ae: personRef(deps.team, handoff.ae) ?? { id: handoff.ae, name: handoff.ae }, status: handoff.status } : null,
+    draft: draft ? draftView(deps, draft) : null,
   };
 }

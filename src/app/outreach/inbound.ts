@@ -18,6 +18,8 @@ import type { Lead } from '../../domain/records.ts';
 import { localDate } from '../../domain/sequence/calendar.ts';
 import type { InboundVia } from '../mail-ports.ts';
 import type { OutreachDeps } from './deps.ts';
+import { readCues } from '../../domain/chat/signals.ts';
+import { queueDraft } from '../desk/drafts.ts';
 import { endEnrolment } from './advance.ts';
 import { ADVANCE_TASK, advanceKey, enrolInTx, EnrolmentRefusedError } from './enrol.ts';
 import { actOnQualification, holdForReply, qualifyLeadRecord, isLive, manuallyPaused, optOut, pauseUntil, type PauseEnd } from './reply.ts';
@@ -26,6 +28,8 @@ import { actOnQualification, holdForReply, qualifyLeadRecord, isLive, manuallyPa
 export { optOut } from './reply.ts';
 
 export const INBOUND_TASK = 'inbound.process';
+/** Replies whose questions get a drafted answer: a person answers those; declines and opt-outs get none. */
+const DRAFTED_INTENTS: ReadonlySet<string> = new Set(['question', 'interested', 'objection']);
 const DAY = 86_400_000;
 
 /** The Message-ID field of a raw message, read from its header block only. */
@@ -291,7 +295,13 @@ export async function processInbound(deps: OutreachDeps, inboundId: string): Pro
     actions.push('qualified');
     const fresh = (await getLeadById(tx, leadId, { forUpdate: true })) as Lead;
     const e = first.enrolmentId ? await getEnrolment(tx, first.enrolmentId, { forUpdate: true }) : null;
-    return actOnQualification(deps, tx, { lead: fresh, enrolment: e, q, text: verdict.visibleText || message.text, sentAt: message.date ?? now, returnDate: verdict.returnDate ?? null }, actions);
+    const acted = await actOnQualification(deps, tx, { lead: fresh, enrolment: e, q, text: verdict.visibleText || message.text, sentAt: message.date ?? now, returnDate: verdict.returnDate ?? null }, actions);
+    // A person asked something: the knowledge base drafts an answer for the SDR to send, edit or discard.
+    if (first.messageRowId && DRAFTED_INTENTS.has(q.intent) && readCues(verdict.visibleText || message.text.slice(0, 20_000)).questions.length > 0) {
+      await queueDraft(tx, first.messageRowId, at);
+      actions.push('draft_queued');
+    }
+    return acted;
   });
   const outcome: InboundOutcome = {
     kind: verdict.kind,

@@ -92,6 +92,8 @@ export interface CandidateCard {
   readonly threadUrl: string;
   readonly similar: readonly SimilarCandidate[];
   readonly handoff: { readonly id: string; readonly ae: PersonRef; readonly status: HandoffStatus } | null;
+  /** The newest draft answer to a question the lead asked, when there is one. */
+  readonly draft: DraftView | null;
 }
 
 /** One message of a conversation, as the brief and the console show it. */
@@ -201,4 +203,19 @@ export interface ChatMirrorEntry {
   readonly text: string;
   readonly by: PersonRef | null;
   readonly at: Date;
+}
+
+/** A grounded draft answer to a question the lead asked by email, on the card for an SDR to send, edit or discard. */
+export interface DraftView {
+  readonly id: string;
+  /** The question sentences of the lead's reply. */
+  readonly question: string;
+  /** The answer from the knowledge base; null when it had none (the SDR writes one). */
+  readonly answer: string | null;
+  /** The passages the answer rests on. */
+  readonly sources: readonly { readonly title: string; readonly heading: string; readonly label: string }[];
+  readonly status: 'proposed' | 'sent' | 'discarded';
+  readonly decidedBy: PersonRef | null;
+  readonly decidedAt: Date | null;
+  readonly sentText: string | null;
 }

@@ -5,6 +5,8 @@ import { loadCard, personRef } from '../../../app/desk/card.ts';
 import { loadConversation } from '../../../app/desk/conversation.ts';
 import type { DeskDeps } from '../../../app/desk/deps.ts';
 import { getHandoffView, recordOutcome } from '../../../app/desk/handoff.ts';
+import { DraftDecidedError, discardDraft, sendDraft } from '../../../app/desk/drafts.ts';
+import { draftView } from '../../../app/desk/card.ts';
 import { deskStats, queueLines } from '../../../app/desk/stats.ts';
 import { DecisionConflictError, NotSdrError, REJECT_REASON_LABELS, REJECT_REASONS, StaleCandidateError } from '../../../domain/desk/decision.ts';
 import { deciders } from '../../../domain/desk/team.ts';
@@ -77,6 +79,12 @@ const OutcomeBody = z
   })
   .strict();
 
+const DraftSendBody = z
+  .object({
+    text: z.string({ error: 'must be text' }).max(8000, { error: 'must be at most 8000 characters' }).optional().describe('The answer as the SDR edited it; absent: the draft as proposed.'),
+  })
+  .strict();
+
 const StatsQuery = z.object({ user: z.string().regex(PERSON_ID, { error: 'must be a person id from the team file' }).optional() }).strip();
 const ListQuery = z.object({ status: z.enum(['open'], { error: 'only "open" is listed: the undecided queue, most urgent first' }).default('open') }).strip();
 
@@ -93,7 +101,7 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.
   return r.data;
 }
 
-function idParam(request: FastifyRequest<{ Params: { id: string } }>, what: 'candidate' | 'handoff'): string {
+function idParam(request: FastifyRequest<{ Params: { id: string } }>, what: 'candidate' | 'handoff' | 'draft'): string {
   const { id } = request.params;
   // Checked here so that Postgres never sees a malformed uuid (it would raise, and that is not a 500).
   if (!UUID.test(id)) throw new HttpError(400, 'INVALID_ID', `a ${what} id is a UUID such as 0b5f8c1e-6d7a-4c59-9a53-2f0e7b1c4d2a`);
@@ -120,6 +128,7 @@ function deskError(deps: DeskDeps, e: unknown): { status: number; body: Record<s
     };
   }
   if (e instanceof StaleCandidateError) return { status: 409, body: { code: 'STALE', message: e.message } };
+  if (e instanceof DraftDecidedError) return { status: 409, body: { code: 'DRAFT_DECIDED', message: e.message } };
   if (e instanceof NotSdrError) return { status: 403, body: { code: 'NOT_SDR', message: e.message } };
   if (!(e instanceof BatonError)) return undefined;
   switch (e.code) {
@@ -185,6 +194,13 @@ async function deskApi(app: FastifyInstance, deps: DeskDeps, guard: (request: Fa
     return { card, conversation, handoff };
   });
 
+  // A grounded draft answer on a card: an SDR sends it (as proposed, or edited) or discards it.
+  app.post<{ Params: { id: string } }>('/v1/drafts/:id/send', async (request) => {
+    const body = request.body === undefined || request.body === null ? {} : parse(DraftSendBody, request.body, 'draft');
+    return { draft: draftView(deps, await sendDraft(deps, idParam(request, 'draft'), actorOf(request, guard), body.text)) };
+  });
+  app.post<{ Params: { id: string } }>('/v1/drafts/:id/discard', async (request) => ({ draft: draftView(deps, await discardDraft(deps, idParam(request, 'draft'), actorOf(request, guard))) }));
+
   app.post<{ Params: { id: string } }>('/v1/candidates/:id/decision', async (request) => {
     const candidateId = idParam(request, 'candidate');
     const body = parse(DecisionBody, request.body, 'decision');
@@ -248,4 +264,5 @@ async function deskApi(app: FastifyInstance, deps: DeskDeps, guard: (request: Fa
   for (const action of ['decision', 'bant', 'snooze', 'reassign']) allowOnly(app, `/v1/candidates/:id/${action}`, ['POST']);
   allowOnly(app, '/v1/handoffs/:id', ['GET']);
   allowOnly(app, '/v1/handoffs/:id/outcome', ['POST']);
+  for (const action of ['send', 'discard']) allowOnly(app, `/v1/drafts/:id/${action}`, ['POST']);
 }
