@@ -396,9 +396,14 @@ export async function buildKnowledge(config: Config, deps: AppDeps, embedder: Em
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new ConfigError(`BATON_KNOWLEDGE_DIR points to ${dir}, which is not a directory; create it (Markdown files: product, pricing policy, security, integrations) or unset it to use the shipped knowledge/`, { path: dir });
   }
-  const kbDeps = { db: deps.db, clock: deps.clock, logger: deps.logger, embedder };
-  const summary = await loadKnowledge(kbDeps, dir);
+  const summary = await loadKnowledge({ db: deps.db, clock: deps.clock, logger: deps.logger, embedder }, dir);
   if (summary.added || summary.updated || summary.removed) deps.logger.info({ dir, ...summary }, 'knowledge base loaded');
+  return openKnowledgeBase(config, deps, embedder);
+}
+
+/** The knowledge base over what is stored: extractive answers, or with BATON_KB_ANSWERS=model the model's (citations checked). */
+export function openKnowledgeBase(config: Config, deps: AppDeps, embedder: Embedder = buildEmbedder(config, deps.logger)): KnowledgeBase {
+  const kbDeps = { db: deps.db, clock: deps.clock, logger: deps.logger, embedder };
   if (config.BATON_KB_ANSWERS !== 'model' || !config.OPENAI_API_KEY) return createKnowledgeBase(kbDeps);
   // The model writes answers only from passages that passed the relevance gate; its citations are checked.
   const e = openAiEndpoint(config, config.OPENAI_API_KEY);

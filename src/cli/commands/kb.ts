@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
-import { openBaton } from '../../main.ts';
+import { buildEmbedder, openBaton, openKnowledgeBase } from '../../main.ts';
 import { createLogger } from '../../adapters/log.ts';
-import { createKnowledgeBase, loadKnowledge } from '../../app/kb/knowledge.ts';
-import { offlineEmbedder } from '../../domain/embed/offline-embedder.ts';
+import { loadKnowledge } from '../../app/kb/knowledge.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { answerText } from '../../domain/kb/answer.ts';
 import type { GroundedAnswer } from '../../domain/kb/types.ts';
@@ -37,8 +36,8 @@ export function registerKbCommands(program: Command): void {
       if (opts.lang !== undefined && opts.lang !== 'en' && opts.lang !== 'zh') throw new ValidationError(`--lang "${opts.lang}" is not a language; use en or zh`, { lang: opts.lang }, 'KB_BAD_LANG');
       if (!question.trim()) throw new ValidationError('the question is empty', undefined, 'KB_EMPTY_QUESTION');
       const lang = (opts.lang as 'en' | 'zh' | undefined) ?? (/[\p{Script=Han}]/u.test(question) ? 'zh' : 'en');
-      await withBaton(async (deps) => {
-        const answer = await createKnowledgeBase(deps).answer(question, { lang });
+      await withBaton(async (deps, config) => {
+        const answer = await openKnowledgeBase(config, deps, deps.embedder).answer(question, { lang });
         process.stdout.write(`${opts.json ? JSON.stringify(answer, null, 2) : describeAnswer(answer, lang)}\n`);
       });
     });
@@ -55,13 +54,13 @@ export function describeAnswer(answer: GroundedAnswer, lang: 'en' | 'zh'): strin
   return [answerText(answer, lang), '', 'sources:', ...where].join('\n');
 }
 
-async function withBaton(fn: (deps: Parameters<typeof loadKnowledge>[0]) => Promise<void>): Promise<void> {
+async function withBaton(fn: (deps: Parameters<typeof loadKnowledge>[0], config: ReturnType<typeof loadConfig>) => Promise<void>): Promise<void> {
   const config = loadConfig();
   const level = config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL;
   const baton = await openBaton(config, { logger: createLogger({ level, logPii: config.BATON_LOG_PII, destination: 2 }) });
   try {
-    // The offline embedder until the configuration names an embedding model (see the report to the lead).
-    await fn({ db: baton.db, clock: baton.clock, logger: baton.logger, embedder: offlineEmbedder });
+    // The configured embedder: OPENAI_EMBEDDING_MODEL, else the offline one; the same as the service uses.
+    await fn({ db: baton.db, clock: baton.clock, logger: baton.logger, embedder: buildEmbedder(config, baton.logger) }, config);
   } finally {
     await baton.close();
   }
