@@ -19,10 +19,12 @@ const ANSWER: GroundedAnswer = {
 };
 
 describe('the conversation policy', () => {
-  it('greets by asking what brings the visitor, which counts as the need question', () => {
+  it('greets by inviting the visitor to say what brings them; a visitor who opens with a question is asked the need once', () => {
     const t = greet('en', SETTINGS);
-    expect(t.messages).toEqual([{ kind: 'greeting', text: "Hi! I'm the Acme assistant. What brings you here today?", slot: 'need' }]);
-    expect(t.state.asked).toEqual(['need']);
+    expect(t.messages).toEqual([{ kind: 'greeting', text: "Hi! I'm the Acme assistant. What brings you here today?" }]);
+    expect(t.state.asked).toEqual([]);
+    const q = decideTurn(t.state, facts('do you integrate with hubspot?', { intent: 'question', answers: [{ question: 'do you integrate with hubspot?', answer: ANSWER }] }), SETTINGS);
+    expect(q.messages.map((m) => m.slot).filter(Boolean)).toEqual(['need']);
     expect(greet('zh', SETTINGS).messages[0]?.text).toContain('Acme');
   });
 
@@ -46,7 +48,8 @@ describe('the conversation policy', () => {
       for (const m of t.messages) if (m.slot) asked.push(m.slot);
       state = t.state;
     }
-    expect(asked).toEqual(['timeline', 'budget', 'authority', 'email']);
+    // "hmm not sure" first gets the invitation to say what they need (the need question), then the rest in order.
+    expect(asked).toEqual(['need', 'timeline', 'budget', 'authority', 'email']);
     expect(new Set(state.asked).size).toBe(state.asked.length);
   });
 
@@ -126,7 +129,9 @@ describe('the conversation policy', () => {
 
   it('nudges a visitor whose first words were only a hello, without re-asking a slot', () => {
     const t = decideTurn(greet('en', SETTINGS).state, facts('hi'), SETTINGS);
-    expect(t.messages).toEqual([{ kind: 'prompt', text: 'Happy to help. What are you looking to do?' }]);
+    expect(t.messages).toEqual([{ kind: 'prompt', text: 'Happy to help. What are you looking to do?', slot: 'need' }]);
+    // A second hello is not invited again: the next unknown slot comes.
+    expect(decideTurn(t.state, facts('hello?'), SETTINGS).messages.map((m) => m.slot)).toEqual(['timeline']);
   });
 
   it('puts the email ahead of BANT once a person was promised', () => {

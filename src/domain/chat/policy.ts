@@ -88,10 +88,14 @@ export interface Turn {
   readonly actions: readonly ChatAction[];
 }
 
-/** The opening message of a conversation: a greeting that asks what brings the visitor. */
+/**
+ * The opening message of a conversation: a greeting that invites the visitor to say what brings them.
+ * It is an open door, not the need question: a visitor who opens with a question of their own is
+ * asked about their need once, later.
+ */
 export function greet(lang: ChatLang, settings: PhraseContext): Turn {
   const text = phrasesFor(lang).greeting(settings);
-  return { messages: [{ kind: 'greeting', text, slot: 'need' }], state: { ...INITIAL_STATE, asked: ['need'], questions: 1 }, actions: [] };
+  return { messages: [{ kind: 'greeting', text }], state: INITIAL_STATE, actions: [] };
 }
 
 /** "Security > Data residency (security.md)" as the reader sees a source. */
@@ -168,9 +172,10 @@ export function decideTurn(state: ChatState, facts: TurnFacts, settings: PolicyS
   }
 
   const asking = messages.some((m) => m.slot !== undefined);
-  if (!saidSomething && !next.ended && !next.nudged && messages.length === 0 && facts.bant.need.status === 'unknown') {
-    // "hi": invite them to say what they need before asking anything else.
-    return { messages: [{ kind: 'prompt', text: p.nudge }], state: { ...next, nudged: true }, actions };
+  if (!saidSomething && !next.ended && !next.nudged && !next.asked.includes('need') && messages.length === 0 && facts.bant.need.status === 'unknown') {
+    // "hi": invite them to say what they need, which is the need question (it is not asked again).
+    const asked = next.asked.includes('need') ? next.asked : [...next.asked, 'need' as const];
+    return { messages: [{ kind: 'prompt', text: p.nudge, slot: 'need' }], state: { ...next, nudged: true, asked, questions: next.questions + (asked === next.asked ? 0 : 1) }, actions };
   }
   if (!next.ended && !next.wrappedUp && !asking) {
     if (facts.mql && facts.emailKnown) {
