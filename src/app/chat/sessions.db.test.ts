@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getLeadByEmail } from '../../adapters/db/store/leads.ts';
+import { eraseLead } from '../leads.ts';
 import { createChatHarness, type ChatHarness } from '../../testing/chat.ts';
 import type { RecordingNotifier } from '../../testing/recording-notifier.ts';
 import type { ChatEvent } from './hub.ts';
@@ -55,6 +56,14 @@ describe('website chat', () => {
     // One history: the chat is the lead's conversation, with the visitor's words as the lead's.
     const { rows: msgs } = await c.h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages m JOIN conversations v ON v.id = m.conversation_id WHERE v.lead_id = $1 AND m.author = 'lead'`, [lead?.id]);
     expect(msgs[0]?.n).toBe(4);
+  });
+
+  it('erases a visitor with their lead: the chat, its messages and its qualification go too', async () => {
+    const s = await startChat(c.deps, { email: 'gone@erase.test' }, 'x');
+    await say(s.session_id, 'we need lead routing, budget is $20k');
+    await eraseLead(c.h.deps, 'gone@erase.test', 'test');
+    const { rows } = await c.h.db.query<{ n: number }>(`SELECT (SELECT count(*) FROM chat_sessions WHERE id = $1)::int + (SELECT count(*) FROM messages WHERE body_text LIKE '%budget is $20k%')::int AS n`, [s.session_id]);
+    expect(rows[0]?.n).toBe(0);
   });
 
   it('never shows the visitor anything internal', async () => {
