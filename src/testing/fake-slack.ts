@@ -195,8 +195,20 @@ export class SlackSender {
 let counter = 0;
 const uniq = () => `${Date.now()}.${++counter}`;
 
-/** A button click on a message, as Slack sends it. */
-export function blockAction(input: { user: string; actionId: string; value: string; channel?: string; ts?: string; triggerId?: string }): Record<string, unknown> {
+/**
+ * A button click on a message, as Slack sends it. `message` adds what Slack sends of the clicked
+ * message (its blocks and text, and its thread when it is a reply).
+ */
+export function blockAction(input: {
+  user: string;
+  actionId: string;
+  value: string;
+  channel?: string;
+  ts?: string;
+  triggerId?: string;
+  message?: { blocks?: unknown; text?: string; threadTs?: string };
+}): Record<string, unknown> {
+  const m = input.message;
   return {
     type: 'block_actions',
     team: { id: FAKE_TEAM_ID },
@@ -205,7 +217,9 @@ export function blockAction(input: { user: string; actionId: string; value: stri
     token: 'legacy-verification-token',
     trigger_id: input.triggerId ?? `trigger.${uniq()}`,
     container: input.channel ? { type: 'message', channel_id: input.channel, message_ts: input.ts } : { type: 'view' },
-    ...(input.channel ? { channel: { id: input.channel }, message: { ts: input.ts, type: 'message' } } : {}),
+    ...(input.channel
+      ? { channel: { id: input.channel }, message: { ts: input.ts, type: 'message', ...(m?.text !== undefined ? { text: m.text } : {}), ...(m?.blocks ? { blocks: m.blocks } : {}), ...(m?.threadTs ? { thread_ts: m.threadTs } : {}) } }
+      : {}),
     actions: [{ type: 'button', action_id: input.actionId, block_id: 'desk.card', value: input.value, action_ts: uniq() }],
   };
 }
@@ -249,6 +263,35 @@ export function appHomeOpened(user: string, eventId = `Ev${uniq().replace('.', '
     event_id: eventId,
     event_time: Math.floor(Date.now() / 1000),
     event: { type: 'app_home_opened', user, channel: `D${user}`, tab: 'home', event_ts: uniq() },
+    authorizations: [{ team_id: FAKE_TEAM_ID, user_id: FAKE_BOT_USER_ID, is_bot: true }],
+  };
+}
+
+/**
+ * A `message` event in a channel (Events API, message.channels): by a person (`user`) or a bot
+ * (`botId`), in a thread when `threadTs` is given, with a subtype such as message_changed.
+ */
+export function channelMessage(input: { channel: string; text: string; user?: string; botId?: string; threadTs?: string; ts?: string; subtype?: string; eventId?: string }): Record<string, unknown> {
+  const ts = input.ts ?? `1700001000.${String(++counter).padStart(6, '0')}`;
+  return {
+    type: 'event_callback',
+    token: 'legacy-verification-token',
+    team_id: FAKE_TEAM_ID,
+    api_app_id: 'AFAKE',
+    event_id: input.eventId ?? `Ev${uniq().replace('.', '')}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event: {
+      type: 'message',
+      channel: input.channel,
+      channel_type: 'channel',
+      text: input.text,
+      ts,
+      event_ts: ts,
+      ...(input.user ? { user: input.user } : {}),
+      ...(input.botId ? { bot_id: input.botId, user: FAKE_BOT_USER_ID } : {}),
+      ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
+      ...(input.subtype ? { subtype: input.subtype } : {}),
+    },
     authorizations: [{ team_id: FAKE_TEAM_ID, user_id: FAKE_BOT_USER_ID, is_bot: true }],
   };
 }

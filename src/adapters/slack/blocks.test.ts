@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CandidateCard, DeskStats, HandoffView, QueueLine } from '../../domain/desk/views.ts';
+import type { CandidateCard, ChatAlertView, DeskStats, HandoffView, QueueLine } from '../../domain/desk/views.ts';
 import { testTeam } from '../../testing/desk.ts';
-import { ACTIONS, candidateCard, capBlocks, editBantModal, handoffMessage, homeView, MODALS, reassignModal, rejectModal, snoozeModal, type SlackBlock } from './blocks.ts';
+import { ACTIONS, candidateCard, capBlocks, chatAlertMessage, chatMirrorMessage, withChatHolder, editBantModal, handoffMessage, homeView, MODALS, reassignModal, rejectModal, snoozeModal, type SlackBlock } from './blocks.ts';
 import { clip, escapeText, LIMITS, mention, quote } from './text.ts';
 
 const AT = new Date('2026-03-02T10:00:00Z');
@@ -216,5 +216,78 @@ describe('App Home', () => {
     for (const s of ['My queue* (1)', "The team's queue* (2)", 'MQLs today*\\n3', '75%', '12 min', 'SLA breaches open*\\n1', 'Lead b', 'overdue', '*web*: Leads 10 → Contacted 8 → Replied 5 → MQL cand. 3 → MQL 2 → SQL 1 → Won 1 (10% of leads won)']) {
       expect(all).toContain(s);
     }
+  });
+});
+
+describe('the chat alert and its mirror', () => {
+  const SID = '0b6f0c2e-3d7a-4c55-9a51-6f1e2a3b4c5d';
+  const alert = (over: Partial<ChatAlertView> = {}): ChatAlertView => ({
+    sessionId: SID,
+    reason: 'human',
+    question: null,
+    visitor: { leadId: null, name: null, email: null, company: null },
+    page: 'https://acme.test/pricing',
+    lang: 'en',
+    latest: 'can I talk to a human?',
+    takenBy: null,
+    url: 'http://127.0.0.1/console/chats/' + SID,
+    ...over,
+  });
+  const chatButtons = (blocks: SlackBlock[]) => blocks.filter((b) => b.type === 'actions').flatMap((b) => (b.elements as { action_id: string; value: string }[]).map((e) => [e.action_id, e.value]));
+
+  it('says who, why, the page and the latest words, with Take over and Release carrying the session, and the console link', () => {
+    const msg = chatAlertMessage(alert());
+    const all = texts(msg.blocks);
+    expect(msg.text).toBe('Website chat: A website visitor asks for a person');
+    for (const s of ['*Website chat*: *A website visitor* asks for a person', '*Page* https://acme.test/pricing', '> can I talk to a human?', `<http://127.0.0.1/console/chats/${SID}|Open in console>`, 'The bot is answering']) expect(all).toContain(s);
+    expect(chatButtons(msg.blocks)).toEqual([
+      [ACTIONS.chatTakeOver, SID],
+      [ACTIONS.chatRelease, SID],
+    ]);
+    expect(ACTIONS.chatTakeOver).toBe('chat_takeover');
+  });
+
+  it('names a known visitor and each reason; an unanswered question is quoted in the why', () => {
+    const known = { leadId: 'l-1', name: 'Dana Wu', email: 'dana@kestrel.test', company: 'Kestrel' };
+    expect(chatAlertMessage(alert({ visitor: known, reason: 'meeting' })).text).toBe('Website chat: Dana Wu asks for a meeting');
+    expect(texts(chatAlertMessage(alert({ visitor: known })).blocks)).toContain('*Dana Wu* (dana@kestrel.test, Kestrel) asks for a person');
+    expect(chatAlertMessage(alert({ visitor: { ...known, name: null }, reason: 'pricing' })).text).toBe('Website chat: dana@kestrel.test asks about prices');
+    const unanswered = chatAlertMessage(alert({ reason: 'unanswered', question: 'Do you support SAML?' }));
+    expect(unanswered.text).toBe('Website chat: A website visitor asked something the knowledge base cannot answer: Do you support SAML?');
+  });
+
+  it('says who has the chat, and a click redraws only that line', () => {
+    const taken = chatAlertMessage(alert({ takenBy: { id: 'U1', name: 'Ana' } }));
+    expect(texts(taken.blocks)).toContain('<@U1> has this chat; the bot stays quiet until it is released.');
+    const released = withChatHolder(taken.blocks, null);
+    expect(texts(released ?? [])).toContain('The bot is answering');
+    expect(texts(released ?? [])).not.toContain('<@U1> has this chat');
+    expect(released?.length).toBe(taken.blocks.length);
+    expect(withChatHolder(candidateCard(card()).blocks, { id: 'U1' })).toBeNull();
+    expect(withChatHolder(undefined, null)).toBeNull();
+  });
+
+  it('escapes and clips everything the visitor wrote: no mention, no channel ping, no planted link', () => {
+    const evil = '<!channel> <@U1> <https://evil.test|your invoice> & more';
+    const msg = chatAlertMessage(alert({ latest: evil + ' x'.repeat(3000), page: '<https://evil.test|acme.test>', visitor: { leadId: null, name: '<!here> Pat', email: null, company: null }, reason: 'unanswered', question: evil }));
+    const all = texts(msg.blocks) + msg.text;
+    for (const bad of ['<!channel>', '<!here>', '<@U1>', '<https://evil.test']) expect(all).not.toContain(bad);
+    expect(all).toContain('&lt;!channel&gt;');
+    for (const b of msg.blocks) {
+      const t = (b.text as { text?: string } | undefined)?.text;
+      if (t) expect(t.length).toBeLessThanOrEqual(LIMITS.text);
+    }
+    const mirrored = chatMirrorMessage({ sessionId: SID, from: 'visitor', text: evil + 'y'.repeat(5000), by: null, at: AT });
+    expect(texts(mirrored.blocks) + mirrored.text).not.toMatch(/<!channel>|<@U1>|<https:/);
+    expect(mirrored.text.length).toBeLessThanOrEqual(LIMITS.text);
+    expect(((mirrored.blocks[0]?.text as { text: string }).text).length).toBeLessThanOrEqual(LIMITS.text);
+  });
+
+  it('mirrors each message as Visitor:, Bot: or the team member\'s name', () => {
+    const line = (from: 'visitor' | 'bot' | 'agent', by: { id: string; name: string } | null = null) => chatMirrorMessage({ sessionId: SID, from, text: 'hello', by, at: AT });
+    expect(line('visitor').text).toBe('Visitor: hello');
+    expect(line('bot').text).toBe('Bot: hello');
+    expect(line('agent', { id: 'U1', name: 'Ana' }).text).toBe('Ana: hello');
+    expect(texts(line('agent', { id: 'U1', name: 'Ana' }).blocks)).toContain('*Ana*: hello');
   });
 });

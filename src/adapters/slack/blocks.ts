@@ -1,6 +1,6 @@
 import { REJECT_REASON_LABELS, REJECT_REASONS, type CandidateStatus, type RejectReason } from '../../domain/desk/decision.ts';
 import type { Person } from '../../domain/desk/team.ts';
-import type { CandidateCard, DeskStats, HandoffStatus, HandoffView, QueueLine, SimilarCandidate } from '../../domain/desk/views.ts';
+import type { CandidateCard, ChatAlertReason, ChatAlertView, ChatMirrorEntry, DeskStats, HandoffStatus, HandoffView, PersonRef, QueueLine, SimilarCandidate } from '../../domain/desk/views.ts';
 import type { Bant, CriterionStatus } from '../../domain/qualify/types.ts';
 import { FUNNEL_STEP_LABELS, FUNNEL_STEPS, type FunnelReport, type FunnelRow } from '../../domain/report/funnel.ts';
 import { clip, escapeText, LIMITS, mention, percent, quote, slackDate, userText } from './text.ts';
@@ -40,6 +40,9 @@ export const ACTIONS = {
   handoffReject: 'handoff.reject',
   handoffWon: 'handoff.won',
   handoffLost: 'handoff.lost',
+  /** A chat's alert: take the conversation over from the bot, or give it back (value: the chat session id). */
+  chatTakeOver: 'chat_takeover',
+  chatRelease: 'chat_release',
 } as const;
 
 /** Modal callback ids. */
@@ -443,4 +446,75 @@ export function escalationMessage(input: { card: CandidateCard; from: Person | n
 export function alreadyDecidedText(status: CandidateStatus, decidedBy: string, decidedAt: Date, reason?: RejectReason | null): string {
   const how = status === 'rejected' ? `rejected${reason ? ` (${REJECT_REASON_LABELS[reason]})` : ''}` : status;
   return `Already ${how} by ${mention(decidedBy)} at ${slackDate(decidedAt)}.`;
+}
+
+/** Block ids of a chat alert, so a click can find and redraw the line saying who has the chat. */
+export const CHAT_BLOCKS = { holder: 'chat.holder', actions: 'chat.actions' } as const;
+
+/** A thread reply starting with this stays with the team: it is not sent to the visitor. */
+export const TEAM_NOTE_PREFIX = '//';
+
+const CHAT_WHY: Record<Exclude<ChatAlertReason, 'unanswered'>, string> = {
+  human: 'asks for a person',
+  meeting: 'asks for a meeting',
+  pricing: 'asks about prices',
+};
+
+function chatWhy(alert: ChatAlertView): string {
+  if (alert.reason !== 'unanswered') return CHAT_WHY[alert.reason];
+  return `asked something the knowledge base cannot answer${alert.question ? `: ${alert.question}` : ''}`;
+}
+
+/** Who has a chat: a person (the bot is quiet), or the bot. */
+export function chatHolderBlock(takenBy: Pick<PersonRef, 'id'> | null): SlackBlock {
+  const text = takenBy
+    ? `:bust_in_silhouette: ${mention(takenBy.id)} has this chat; the bot stays quiet until it is released.`
+    : ':robot_face: The bot is answering. Take it over to answer the visitor yourself.';
+  return { type: 'context', block_id: CHAT_BLOCKS.holder, elements: [md(text)] };
+}
+
+/**
+ * The alert that a website chat needs a person: who, why, the page, the visitor's latest words, the
+ * Take over and Release buttons, and the chat in the console. Everything the visitor wrote (the
+ * question, the page, their words, the name they gave) is escaped and clipped.
+ */
+export function chatAlertMessage(alert: ChatAlertView): SlackMessage {
+  const v = alert.visitor;
+  const who = v.name ?? v.email ?? 'A website visitor';
+  const why = chatWhy(alert);
+  const details = [v.name && v.email ? v.email : null, v.company].filter((s): s is string => Boolean(s));
+  const blocks: SlackBlock[] = [
+    section(`:speech_balloon: *Website chat*: *${userText(who, 300)}*${details.length ? ` (${userText(details.join(', '), 400)})` : ''} ${userText(why, 2000)}`),
+  ];
+  const facts = [alert.page ? `*Page* ${userText(alert.page, 500)}` : null, `*Language* ${alert.lang === 'zh' ? 'Chinese' : 'English'}`].filter((s): s is string => s !== null);
+  blocks.push(context(...facts));
+  if (alert.latest.trim()) blocks.push(section(`*Latest words*\n${quote(alert.latest, 2500)}`));
+  blocks.push(chatHolderBlock(alert.takenBy));
+  blocks.push({
+    type: 'actions',
+    block_id: CHAT_BLOCKS.actions,
+    elements: [
+      { type: 'button', text: plain('Take over', LIMITS.button), action_id: ACTIONS.chatTakeOver, value: alert.sessionId, style: 'primary' },
+      { type: 'button', text: plain('Release', LIMITS.button), action_id: ACTIONS.chatRelease, value: alert.sessionId },
+    ],
+  });
+  blocks.push(context(`<${escapeText(alert.url)}|Open in console> · Reply in this thread to write to the visitor; start with \`${TEAM_NOTE_PREFIX}\` for a note only the team sees.`));
+  const text = `Website chat: ${who} ${why}`;
+  return { text: clip(escapeText(text), LIMITS.text), blocks: capBlocks(blocks) };
+}
+
+/**
+ * The alert's blocks as Slack sent them back with a click, with the holder line redrawn; null when
+ * the message is not a chat alert (no holder line to redraw).
+ */
+export function withChatHolder(blocks: readonly SlackBlock[] | undefined, takenBy: Pick<PersonRef, 'id'> | null): SlackBlock[] | null {
+  if (!blocks?.some((b) => b.block_id === CHAT_BLOCKS.holder)) return null;
+  return blocks.map((b) => (b.block_id === CHAT_BLOCKS.holder ? chatHolderBlock(takenBy) : b));
+}
+
+/** One chat message in its Slack thread: "Visitor: ...", "Bot: ...", or the team member's name. */
+export function chatMirrorMessage(entry: ChatMirrorEntry): SlackMessage {
+  const who = entry.from === 'visitor' ? 'Visitor' : entry.from === 'bot' ? 'Bot' : (entry.by?.name ?? 'Team');
+  const body = userText(entry.text, LIMITS.text - 200);
+  return { text: clip(`${escapeText(who)}: ${escapeText(entry.text)}`, LIMITS.text), blocks: [section(`*${userText(who, 100)}*: ${body}`)] };
 }

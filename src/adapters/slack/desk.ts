@@ -1,12 +1,14 @@
 import './node20.ts';
 import { App, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { FastifyPluginAsync } from 'fastify';
-import type { DeskDeps, IsSdr } from '../../app/desk/deps.ts';
+import type { ChatDeps } from '../../app/chat/deps.ts';
+import type { IsSdr } from '../../app/desk/deps.ts';
 import type { DeskNotifier } from '../../app/desk/notifier.ts';
 import { isDecider, type LoadedTeam } from '../../domain/desk/team.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { Logger } from '../log.ts';
 import { deskQueries, registerCommands, type DeskQueries } from './commands.ts';
+import { registerChatHandlers } from './chat-handlers.ts';
 import { registerHandlers } from './handlers.ts';
 import { SlackNotifier } from './notifier.ts';
 import { FastifyReceiver } from './receiver.ts';
@@ -43,8 +45,8 @@ export interface SlackDeskOptions {
 export interface SlackDesk {
   readonly notifier: DeskNotifier;
   readonly isSdr: IsSdr;
-  /** Gives the listeners their deps (the deps hold the notifier, so they are built after the desk). */
-  bind(deps: DeskDeps): void;
+  /** Gives the listeners their deps (the deps hold the notifier, so they are built after the desk): the desk's and the chat's. */
+  bind(deps: ChatDeps): void;
   /** The POST /slack/events plugin for buildHttpServer's `routes` (HTTP mode; unused in Socket Mode). */
   readonly routes: (guard: unknown) => FastifyPluginAsync;
   /** Connects Socket Mode when an app token is set; nothing to do in HTTP mode. */
@@ -60,7 +62,8 @@ const GROUP_CACHE_MS = 60_000;
 /**
  * Builds the Slack side of the desk: a Bolt app fed by POST /slack/events (or Socket Mode), its
  * listeners, the DeskNotifier over the Web API, and the SDR group check. Bolt never calls auth.test:
- * `authorize` hands it the bot token (the listeners need no bot user id: they hear no messages).
+ * `authorize` hands it the bot token. Without a bot user id Bolt's ignoreSelf lets our own posts
+ * through; the chat's message listener drops every message with a bot_id itself.
  */
 export function createSlackDesk(settings: SlackSettings, options: SlackDeskOptions): SlackDesk {
   const now = options.now ?? (() => Date.now());
@@ -90,7 +93,7 @@ export function createSlackDesk(settings: SlackSettings, options: SlackDeskOptio
     logger.error({ code: e.code, err: e.message }, 'slack: unhandled error in a listener');
   });
 
-  let deps: DeskDeps | null = null;
+  let deps: ChatDeps | null = null;
   const ctx = {
     deps: () => {
       if (!deps) throw new Error('the Slack desk was not bound to its deps (call bind(deps) before serving)');
@@ -104,6 +107,7 @@ export function createSlackDesk(settings: SlackSettings, options: SlackDeskOptio
   };
   registerHandlers(app, ctx);
   registerCommands(app, ctx);
+  registerChatHandlers(app, { deps: ctx.deps, logger, now });
 
   let group: { members: ReadonlySet<string>; until: number } | null = null;
   const isSdr: IsSdr = async (userId) => {

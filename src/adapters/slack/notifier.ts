@@ -4,7 +4,7 @@ import type { DeskNotifier, MessageRef } from '../../app/desk/notifier.ts';
 import { NotifierError } from '../../app/desk/notifier.ts';
 import type { Person } from '../../domain/desk/team.ts';
 import type { Logger } from '../log.ts';
-import { candidateCard, escalationMessage, handoffMessage, reminderMessage, summaryMessage, type SlackMessage } from './blocks.ts';
+import { candidateCard, chatAlertMessage, chatMirrorMessage, escalationMessage, handoffMessage, reminderMessage, summaryMessage, type SlackMessage } from './blocks.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -99,12 +99,14 @@ export class SlackNotifier implements DeskNotifier {
     return this.postOrUpdate(await this.openDm(ae.id), msg, null);
   }
 
+  /**
+   * The alert that a chat needs a person. Posted in the channel, it starts the chat's thread; when the
+   * chat already has one (its lead's candidate card), it goes into that thread, which stays the chat's.
+   */
   async chatAlert(alert: Parameters<DeskNotifier['chatAlert']>[0], ref: MessageRef | null): Promise<MessageRef | null> {
-    const who = alert.visitor.name ?? alert.visitor.email ?? 'A website visitor';
-    const why = { human: 'asks for a person', meeting: 'asks for a meeting', pricing: 'asks about prices', unanswered: 'asked something the knowledge base cannot answer' }[alert.reason];
-    const text = `${who} ${why} in the website chat${alert.question ? `: "${alert.question}"` : ''}. ${alert.url}`;
+    const msg = chatAlertMessage(alert);
     const res = await this.call('chat.postMessage', () =>
-      ref ? this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text, unfurl_links: false }) : this.client.chat.postMessage({ channel: this.channelId, text, unfurl_links: false }),
+      this.client.chat.postMessage({ channel: ref?.channel ?? this.channelId, ...(ref ? { thread_ts: ref.ts } : {}), text: msg.text, blocks: msg.blocks, unfurl_links: false, unfurl_media: false }),
     );
     if (ref) return ref;
     if (!res.ts) throw new NotifierError('Slack chat.postMessage answered without a message timestamp', { code: 'SLACK_BAD_ANSWER', retryable: true });
@@ -112,8 +114,8 @@ export class SlackNotifier implements DeskNotifier {
   }
 
   async chatMirror(entry: Parameters<DeskNotifier['chatMirror']>[0], ref: MessageRef): Promise<void> {
-    const who = entry.from === 'visitor' ? 'Visitor' : entry.from === 'bot' ? 'Bot' : (entry.by?.name ?? 'Team');
-    await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: `${who}: ${entry.text}`, unfurl_links: false }));
+    const msg = chatMirrorMessage(entry);
+    await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: msg.text, blocks: msg.blocks, unfurl_links: false, unfurl_media: false }));
   }
 
   private async postOrUpdate(channel: string, msg: SlackMessage, ref: MessageRef | null): Promise<MessageRef> {

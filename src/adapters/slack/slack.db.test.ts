@@ -11,6 +11,7 @@ import { enrolLead } from '../../app/outreach/enrol.ts';
 import { receiveInbound } from '../../app/outreach/inbound.ts';
 import { outreachTasks } from '../../app/outreach/tasks.ts';
 import type { Candidate } from '../../domain/desk/decision.ts';
+import { chatDepsFor } from '../../testing/chat.ts';
 import { candidateAnswer, testTeam } from '../../testing/desk.ts';
 import { ScriptedEngine } from '../../testing/engines.ts';
 import { appHomeOpened, blockAction, SlackSender, slashCommand, startFakeSlack, viewSubmission, type FakeSlack } from '../../testing/fake-slack.ts';
@@ -38,7 +39,7 @@ describe('the Slack app over HTTP, against a fake Slack', () => {
     const team = testTeam();
     desk = createSlackDesk({ botToken: 'xoxb-test', signingSecret: SECRET, channelId: CHANNEL, apiUrl: fake.url }, { logger: h.deps.logger, team, retries: 1 });
     deps = { ...h.deps, isSdr: desk.isSdr, team, notifier: desk.notifier, crm: null };
-    desk.bind(deps);
+    desk.bind(chatDepsFor(deps));
     worker = new Worker({ db: h.db, clock: h.clock, logger: h.deps.logger, tasks: { ...outreachTasks(deps), ...handoffTasks(deps), ...deskTasks(deps) }, concurrency: 1 });
     server = await buildHttpServer(h.deps, testConfig(), { routes: [desk.routes] });
     const url = await server.listen({ port: 0, host: '127.0.0.1' });

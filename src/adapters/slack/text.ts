@@ -78,3 +78,33 @@ export function quote(text: string, max: number = LIMITS.text): string {
 export function percent(rate: number | null): string {
   return rate === null ? 'n/a' : `${Math.round(rate * 100)}%`;
 }
+
+/** Slack's markup in a message: <@U1>, <#C1|name>, <!here>, <https://x|label>, <mailto:a@b|a@b>. */
+const MARKUP = /<([^<>|]*)(?:\|([^<>]*))?>/g;
+
+function plainLink(target: string, label: string | undefined): string {
+  const url = target.startsWith('mailto:') ? target.slice('mailto:'.length) : target;
+  if (!label) return url;
+  // Slack links what it recognised as typed: "acme.test" arrives as <http://acme.test|acme.test>.
+  if (label === url || label === target || label === url.replace(/^https?:\/\//, '')) return label;
+  return `${label} (${url})`;
+}
+
+/**
+ * A person's Slack message as plain text for someone outside Slack (a website visitor): mentions
+ * become names (`nameOf` answers a user id's name, or null: "@someone"), links "label (url)",
+ * channels "#name", and the escaped &, < and > their characters again.
+ */
+export function fromSlackMarkup(text: string, nameOf: (userId: string) => string | null): string {
+  const out = text.replace(MARKUP, (_all, target: string, label: string | undefined) => {
+    if (target.startsWith('@')) return nameOf(target.slice(1)) ?? '@someone';
+    if (target.startsWith('#')) return `#${label ?? 'channel'}`;
+    if (target.startsWith('!')) {
+      const word = target.slice(1).split('^')[0] ?? '';
+      if (label) return label;
+      return ['here', 'channel', 'everyone'].includes(word) ? `@${word}` : '';
+    }
+    return plainLink(target, label);
+  });
+  return out.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
