@@ -246,8 +246,9 @@
       })
       .then(function (r) {
         mine.node.classList.remove('pending');
-        var i = pending.indexOf(mine);
-        if (i >= 0) pending.splice(i, 1);
+        // It stays in pending until the stream names its number: the stream may bring it after this
+        // answer (a stream that connected late replays it), and it must not be drawn twice.
+        if (!events && pending.indexOf(mine) >= 0) pending.splice(pending.indexOf(mine), 1);
         (r.messages || []).forEach(render);
       })
       .catch(function (e) {

@@ -1,7 +1,10 @@
 // Baton review console: the SDR desk in a browser, for teams without Slack. No framework, no build.
 // Everything from the API is written as text nodes, never parsed as HTML: lead words are untrusted.
+// It also watches the website chat: the Chats tab lists recent chats, and a chat's pane shows the live
+// transcript (read every 2 s: the visitor's event stream needs the visitor's token), what the chat
+// learned, and lets an SDR take the chat over, reply, and give it back to the bot.
 
-/* global document, window, location, history, localStorage, sessionStorage, fetch, Node, setTimeout, clearTimeout, setInterval */
+/* global document, window, location, history, localStorage, sessionStorage, fetch, Node, setTimeout, clearTimeout, setInterval, clearInterval */
 
 const ME_KEY = 'baton.desk.me';
 const API_KEY = 'baton.desk.key';
@@ -10,6 +13,14 @@ const CRITERIA = ['budget', 'authority', 'need', 'timeline'];
 const STATUSES = ['met', 'not_met', 'unknown'];
 const OUTCOME_LABELS = { sql: 'Accepted as SQL', rejected: 'Rejected by sales', won: 'Won', lost: 'Lost' };
 const NEXT_OUTCOMES = { pending: ['sql', 'rejected'], sql: ['won', 'lost'], rejected: [], won: [], lost: [] };
+/** How often an open chat is read again. */
+const CHAT_POLL_MS = 2000;
+/** A person typing tells the visitor at most this often. */
+const TYPING_EVERY_MS = 3000;
+/** Chats listed: those active in the last week. */
+const CHAT_HOURS = 168;
+/** Why a chat wants a person (chat state "notified"), as the list and the pane say it. */
+const PERSON_REASONS = { human: 'asked for a person', meeting: 'asked for a meeting', pricing: 'asked about pricing', unanswered: 'unanswered question' };
 
 const state = {
   me: localStorage.getItem(ME_KEY) ?? '',
@@ -19,6 +30,17 @@ const state = {
   team: null,
   stats: null,
   pendingOutcome: null,
+  // The website chat: the list, the open chat, and what its pane has drawn.
+  chats: null,
+  chatsError: null,
+  chatId: null,
+  chat: null,
+  chatTimer: 0,
+  chatBusy: null,
+  chatAgain: false,
+  chatSeq: 0,
+  lastTypingAt: 0,
+  candidateOfLead: new Map(),
 };
 
 const $ = (id) => {
@@ -153,6 +175,7 @@ async function refresh() {
     const q = state.me ? `?user=${encodeURIComponent(state.me)}` : '';
     state.stats = await api('GET', `/v1/desk/stats${q}`);
     renderStats(state.stats);
+    if (state.tab === 'chats') await loadChats();
     renderQueue();
   } catch (e) {
     flash(explain(e), 'error');
@@ -180,8 +203,10 @@ function minutes(m) {
 }
 
 function renderQueue() {
-  if (!state.stats) return;
   for (const tab of document.querySelectorAll('[data-queue]')) tab.setAttribute('aria-selected', String(tab.dataset.queue === state.tab));
+  if (state.tab === 'chats') return renderChatList();
+  if (!state.stats) return;
+  $('queue-empty').classList.remove('error');
   const lines = state.tab === 'mine' ? state.stats.myQueue : state.stats.teamQueue;
   const list = $('queue-list');
   list.replaceChildren(
@@ -212,6 +237,7 @@ function renderQueue() {
 // ---- the card -----------------------------------------------------------------------------------
 
 async function open(id, push) {
+  closeChat();
   state.currentId = id;
   if (push && location.pathname !== `/console/candidates/${id}`) history.pushState({ id }, '', `/console/candidates/${id}`);
   try {
@@ -546,11 +572,347 @@ function wireDialogs() {
   });
 }
 
+// ---- website chats ------------------------------------------------------------------------------
+
+/** A person's name from the team file ("user:U1" or "U1"); the id when the team does not know them. */
+function personName(actor) {
+  if (!actor) return 'someone';
+  const id = String(actor).replace(/^user:/, '');
+  const t = state.team;
+  const people = t ? [...t.deciders, ...t.sdrs, ...t.aes, t.teamLead] : [];
+  return people.find((p) => p && p.id === id)?.name ?? id;
+}
+
+/** "www.acme.test/pricing" for a page address; the start of anything else. */
+function pageLabel(page) {
+  if (!page) return '';
+  try {
+    const u = new URL(page);
+    return `${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return String(page).slice(0, 80);
+  }
+}
+
+const personReasons = (notified) => (notified ?? []).filter((r) => Object.hasOwn(PERSON_REASONS, r));
+
+async function loadChats() {
+  try {
+    const r = await api('GET', `/v1/chats?hours=${CHAT_HOURS}`);
+    state.chats = r.chats;
+    state.chatsError = null;
+  } catch (e) {
+    state.chatsError = e instanceof ApiError && e.status === 404 ? 'The website chat is not switched on in this service.' : explain(e);
+  }
+  if (state.tab === 'chats') renderQueue();
+}
+
+function renderChatList() {
+  const list = $('queue-list');
+  const chats = state.chats ?? [];
+  list.replaceChildren(
+    ...chats.map((c) => {
+      const asks = personReasons(c.notified);
+      return el(
+        'li',
+        { class: ['queue-line', 'chat-line', asks.length && 'asks-person', c.mode === 'human' && 'taken', c.id === state.chatId && 'current'].filter(Boolean).join(' '), data: { chat: c.id } },
+        el(
+          'a',
+          { href: `/console/chats/${c.id}`, on: { click: (e) => { e.preventDefault(); void openChat(c.id, true); } } },
+          el('span', { class: 'who' }, c.leadName ?? c.leadEmail ?? 'Visitor'),
+          el('span', { class: 'score' }, c.score === null ? '' : String(c.score)),
+          el('span', { class: 'company' }, pageLabel(c.page)),
+          el('span', { class: 'owner' }, c.mode === 'human' ? `with ${personName(c.takenBy)}` : 'bot'),
+          el('span', { class: 'due' }, `${c.visitorMessages} ${c.visitorMessages === 1 ? 'message' : 'messages'}${c.lastVisitorAt ? ` · ${fmtTime(c.lastVisitorAt)}` : ''}`),
+          asks.map((r) => el('span', { class: 'badge hot', data: { reason: r } }, PERSON_REASONS[r])),
+          c.mql ? el('span', { class: 'badge approved' }, 'MQL') : null,
+        ),
+      );
+    }),
+  );
+  const empty = $('queue-empty');
+  empty.hidden = chats.length > 0 && !state.chatsError;
+  empty.textContent = state.chatsError ?? (state.chats ? 'No chats this week.' : 'Loading chats…');
+  empty.classList.toggle('error', Boolean(state.chatsError));
+}
+
+/** Stops watching the open chat (another chat or a candidate is opened). */
+function closeChat() {
+  clearInterval(state.chatTimer);
+  state.chatTimer = 0;
+  state.chatId = null;
+  state.chat = null;
+  state.chatSeq = 0;
+}
+
+async function openChat(id, push) {
+  closeChat();
+  state.currentId = null;
+  state.current = null;
+  state.chatId = id;
+  if (push && location.pathname !== `/console/chats/${id}`) history.pushState({ chat: id }, '', `/console/chats/${id}`);
+  if (state.tab !== 'chats') {
+    state.tab = 'chats';
+    void loadChats();
+  }
+  renderQueue();
+  buildChatPane();
+  await readChat();
+  // The visitor's event stream needs their token: the console reads the transcript again instead.
+  state.chatTimer = setInterval(() => void readChat(), CHAT_POLL_MS);
+}
+
+/** Reads the open chat and draws what changed; one read at a time (a read asked for meanwhile follows it). */
+async function readChat() {
+  const id = state.chatId;
+  if (!id) return;
+  if (state.chatBusy === id) {
+    state.chatAgain = true;
+    return;
+  }
+  state.chatBusy = id;
+  state.chatAgain = false;
+  try {
+    const t = await api('GET', `/v1/chat/sessions/${encodeURIComponent(id)}`);
+    if (state.chatId !== id) return;
+    state.chat = t;
+    $('chat-error').hidden = true;
+    renderChat();
+  } catch (e) {
+    if (state.chatId !== id) return;
+    const node = $('chat-error');
+    node.textContent = e instanceof ApiError && e.status === 404 ? 'There is no such chat (or the website chat is not switched on in this service).' : explain(e);
+    node.hidden = false;
+  } finally {
+    if (state.chatBusy === id) state.chatBusy = null;
+  }
+  if (state.chatAgain && state.chatId === id) await readChat();
+}
+
+/** The pane's frame, drawn once per chat: later reads fill it in without touching the reply being written. */
+function buildChatPane() {
+  const input = el('textarea', { id: 'chat-reply-input', name: 'text', rows: 3, maxlength: 4000, placeholder: 'Write to the visitor…', 'aria-label': 'Reply to the visitor' });
+  input.addEventListener('input', () => typed());
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      $('chat-reply-form').requestSubmit();
+    }
+  });
+  const form = el(
+    'form',
+    { id: 'chat-reply-form', class: 'chat-reply' },
+    input,
+    el('div', { class: 'chat-reply-bar' }, el('span', { class: 'muted' }, 'Replying takes the chat over: the bot stays quiet until you release it.'), el('button', { type: 'submit', class: 'primary', data: { action: 'reply' } }, 'Send')),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void sendReply();
+  });
+  $('card').replaceChildren(
+    el(
+      'div',
+      { id: 'chat-pane', class: 'chat-pane' },
+      el(
+        'header',
+        { class: 'card-head' },
+        el('h2', { id: 'chat-title' }, 'Chat'),
+        el('p', { class: 'sub', id: 'chat-sub' }),
+        el('p', { class: 'badges', id: 'chat-badges' }),
+      ),
+      el('p', { id: 'chat-error', class: 'error', hidden: true }),
+      el(
+        'div',
+        { class: 'actions' },
+        button('Take over', 'takeover', () => void chatAction('takeover', 'You have the chat: the bot stays quiet until you release it.')),
+        button('Release', 'release', () => void chatAction('release', 'Released: the bot answers the visitor again.')),
+        el('span', { id: 'chat-candidate', class: 'chat-candidate' }),
+      ),
+      el(
+        'div',
+        { class: 'grid chat-grid' },
+        el('section', { class: 'block' }, el('h3', {}, 'Transcript'), el('ol', { id: 'chat-transcript', class: 'thread chat-thread' }), form),
+        el('section', { class: 'block', id: 'chat-qualification' }, el('h3', {}, 'What the chat learned'), el('p', { class: 'muted' }, 'Nothing yet.')),
+      ),
+    ),
+  );
+}
+
+function renderChat() {
+  const t = state.chat;
+  if (!t || !document.getElementById('chat-pane')) return;
+  const entry = state.chats?.find((c) => c.id === t.session_id);
+  $('chat-title').textContent = entry?.leadName ?? entry?.leadEmail ?? (t.lead_id ? 'Known visitor' : 'Visitor');
+  $('chat-sub').textContent = [pageLabel(t.page), t.lang === 'zh' ? 'Chinese' : 'English', `started ${fmtTime(t.started_at)}`].filter(Boolean).join(' · ');
+  const human = t.mode === 'human';
+  const mine = human && t.taken_by === `user:${state.me}`;
+  $('chat-badges').replaceChildren(
+    el('span', { class: `badge ${human ? 'taken' : ''}`, id: 'chat-mode' }, human ? `${mine ? 'You have' : `${personName(t.taken_by)} has`} this chat` : 'The bot answers'),
+    ...personReasons(t.notified).map((r) => el('span', { class: 'badge hot', data: { reason: r } }, PERSON_REASONS[r])),
+  );
+  const take = document.querySelector('#chat-pane [data-action="takeover"]');
+  const release = document.querySelector('#chat-pane [data-action="release"]');
+  if (take) take.disabled = mine;
+  if (release) release.disabled = !human;
+
+  // New messages only: the transcript only grows, and redrawing it would lose the reader's place.
+  const list = $('chat-transcript');
+  const fresh = t.messages.filter((m) => m.seq > state.chatSeq);
+  if (fresh.length) {
+    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    list.append(...fresh.map((m) => chatMessage(m)));
+    state.chatSeq = fresh[fresh.length - 1].seq;
+    if (atBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  renderChatQualification(t);
+  void renderChatCandidate(t);
+}
+
+function chatMessage(m) {
+  const who = m.from === 'visitor' ? 'Visitor' : m.from === 'agent' ? personName(m.by) : 'Bot';
+  const note = m.from === 'bot' && m.slot ? `asked: ${m.slot}` : m.kind === 'via_slack' ? 'from Slack' : '';
+  return el(
+    'li',
+    { class: `msg chat-msg ${m.from}`, data: { seq: m.seq, from: m.from } },
+    el('p', { class: 'msg-head' }, who, ` · ${fmtTime(m.at)}`, note ? ` · ${note}` : ''),
+    el('p', { class: 'msg-text' }, m.text),
+    m.sources?.length ? el('p', { class: 'msg-sources muted' }, 'Sources: ', m.sources.map((s) => [s.title, s.heading && s.heading !== s.title ? ` › ${s.heading}` : ''].join('')).join('; ')) : null,
+  );
+}
+
+function renderChatQualification(t) {
+  const q = t.qualification;
+  const section = $('chat-qualification');
+  const asked = t.asked.length ? el('p', { class: 'muted', id: 'chat-asked' }, `Asked so far: ${t.asked.join(', ')}`) : null;
+  if (!q) {
+    section.replaceChildren(el('h3', {}, 'What the chat learned'), el('p', { class: 'muted' }, 'Nothing yet.'), asked ?? '');
+    return;
+  }
+  section.replaceChildren(
+    el('h3', {}, 'What the chat learned'),
+    el('p', { class: 'score-line', id: 'chat-score' }, el('strong', {}, String(Math.round(q.score))), q.grade ? ` · grade ${q.grade}` : '', ` · intent ${label(q.intent)}`, q.mql ? ' · MQL' : ''),
+    el(
+      'table',
+      { class: 'bant' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Criterion'), el('th', {}, 'Status'), el('th', {}, 'Evidence'))),
+      el(
+        'tbody',
+        {},
+        CRITERIA.map((k) => {
+          const m = q.bant[k];
+          return el(
+            'tr',
+            { data: { criterion: k } },
+            el('th', {}, k),
+            el('td', { class: `st ${m.status}` }, label(m.status), extra(k, m)),
+            el('td', {}, m.evidence ? el('q', {}, m.evidence) : el('span', { class: 'muted' }, '—')),
+          );
+        }),
+      ),
+    ),
+    asked ?? '',
+  );
+}
+
+/**
+ * The lead's open candidate, when the chat made one: the transcript names it when the service says so
+ * (candidate_id); otherwise it is looked up among the undecided candidates (cards read to compare the
+ * lead, names first, at most 20, and not more than once per 10 s per lead).
+ */
+async function candidateOf(t) {
+  if (t.candidate_id) return t.candidate_id;
+  if (!t.lead_id) return null;
+  const known = state.candidateOfLead.get(t.lead_id);
+  if (known && (known.id || Date.now() - known.at < 10_000)) return known.id;
+  state.candidateOfLead.set(t.lead_id, { id: null, at: Date.now() });
+  const entry = state.chats?.find((c) => c.id === t.session_id);
+  const names = new Set([entry?.leadName, entry?.leadEmail].filter(Boolean));
+  const lines = (state.stats?.teamQueue ?? []).filter((l) => l.leadName === null || names.has(l.leadName));
+  lines.sort((a, b) => Number(names.has(b.leadName)) - Number(names.has(a.leadName)));
+  for (const l of lines.slice(0, 20)) {
+    try {
+      const c = await api('GET', `/v1/candidates/${encodeURIComponent(l.candidateId)}`);
+      if (c.card.lead.id === t.lead_id) {
+        state.candidateOfLead.set(t.lead_id, { id: l.candidateId, at: Date.now() });
+        return l.candidateId;
+      }
+    } catch {
+      // A candidate decided meanwhile: not this chat's open one.
+    }
+  }
+  return null;
+}
+
+async function renderChatCandidate(t) {
+  const id = await candidateOf(t);
+  const node = document.getElementById('chat-candidate');
+  if (!node || state.chat !== t) return;
+  if (id) {
+    if (node.dataset.candidate === id) return;
+    node.dataset.candidate = id;
+    node.replaceChildren(el('a', { href: `/console/candidates/${id}`, id: 'chat-candidate-link', on: { click: (e) => { e.preventDefault(); state.tab = 'team'; void open(id, true); } } }, 'Open the candidate card'));
+  } else {
+    delete node.dataset.candidate;
+    node.replaceChildren(t.lead_id ? el('span', { class: 'muted' }, 'Known lead, no open candidate') : el('span', { class: 'muted' }, 'No email yet'));
+  }
+}
+
+/** Take over or release; an error (another person has it, not an SDR) is explained. */
+async function chatAction(action, done) {
+  if (!state.me) {
+    flash('Pick who you are (top right) first.', 'error');
+    return;
+  }
+  try {
+    await api('POST', `/v1/chat/sessions/${encodeURIComponent(state.chatId)}/${action}`);
+    flash(done);
+  } catch (e) {
+    flash(explain(e), 'error');
+  }
+  await readChat();
+  void loadChats();
+}
+
+async function sendReply() {
+  const input = $('chat-reply-input');
+  const text = input.value.trim();
+  if (!text) return;
+  if (!state.me) {
+    flash('Pick who you are (top right) first.', 'error');
+    return;
+  }
+  try {
+    await api('POST', `/v1/chat/sessions/${encodeURIComponent(state.chatId)}/replies`, { text });
+    input.value = '';
+    state.lastTypingAt = 0;
+  } catch (e) {
+    // The words stay in the box, to send again once the chat is theirs.
+    flash(explain(e), 'error');
+  }
+  await readChat();
+  void loadChats();
+}
+
+/** Tells the visitor someone is typing, at most every 3 s; a refusal shows when the reply is sent. */
+function typed() {
+  if (!state.me || !state.chatId || !$('chat-reply-input').value.trim()) return;
+  const now = Date.now();
+  if (now - state.lastTypingAt < TYPING_EVERY_MS) return;
+  state.lastTypingAt = now;
+  api('POST', `/v1/chat/sessions/${encodeURIComponent(state.chatId)}/typing`).catch(() => {});
+}
+
 // ---- start --------------------------------------------------------------------------------------
 
 function candidateFromPath() {
   const m = /^\/console\/candidates\/([0-9a-fA-F-]{36})\/?$/.exec(location.pathname);
   return m ? m[1] : null;
+}
+
+function chatFromPath() {
+  const m = /^\/console\/chats\/([0-9a-fA-F-]{36})\/?$/.exec(location.pathname);
+  return m ? m[1].toLowerCase() : null;
 }
 
 async function start() {
@@ -560,11 +922,14 @@ async function start() {
     tab.addEventListener('click', () => {
       state.tab = tab.dataset.queue;
       renderQueue();
+      if (state.tab === 'chats') void loadChats();
     });
   }
   window.addEventListener('popstate', () => {
     const id = candidateFromPath();
     if (id) void open(id, false);
+    const chat = chatFromPath();
+    if (chat) void openChat(chat, false);
   });
   try {
     await loadTeam();
@@ -576,6 +941,8 @@ async function start() {
   await refresh();
   const id = candidateFromPath();
   if (id) await open(id, false);
+  const chat = chatFromPath();
+  if (chat) await openChat(chat, false);
   setInterval(() => void refresh(), REFRESH_MS);
   document.body.dataset.ready = 'true';
 }

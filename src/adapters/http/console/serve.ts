@@ -4,7 +4,7 @@ import { allowOnly, HttpError } from '../errors.ts';
 
 /**
  * Serves the review console: one static page, a vanilla ES module and a stylesheet, read once at
- * start. The page holds no data (it reads the desk API with the caller's key), so it is served
+ * start; /console/candidates/:id and /console/chats/:id are the same page. The page holds no data (it reads the desk API with the caller's key), so it is served
  * without the guard. A strict Content-Security-Policy allows only our own script and style (no
  * inline code), and the script writes data into the page as text only.
  */
@@ -45,6 +45,8 @@ export async function consoleRoutes(app: FastifyInstance): Promise<void> {
   app.get('/console/', page);
   // The same page; its script opens the candidate named in the path.
   app.get('/console/candidates/:id', page);
+  // And the chat named in the path (the chat pane).
+  app.get('/console/chats/:id', page);
 
   app.get<{ Params: { name: string } }>('/console/assets/:name', async (request, reply) => {
     // Only the known files: the name never reaches the file system.
@@ -55,5 +57,6 @@ export async function consoleRoutes(app: FastifyInstance): Promise<void> {
 
   allowOnly(app, '/console', ['GET']);
   allowOnly(app, '/console/candidates/:id', ['GET']);
+  allowOnly(app, '/console/chats/:id', ['GET']);
   allowOnly(app, '/console/assets/:name', ['GET']);
 }

@@ -9,8 +9,11 @@ import { candidateAnswer, testTeam } from '../../../testing/desk.ts';
 import { ScriptedEngine } from '../../../testing/engines.ts';
 import { composeReply, createOutreachHarness, type OutreachHarness } from '../../../testing/outreach.ts';
 import type { Config } from '../../../config/schema.ts';
+import type { ChatSettings } from '../../../app/chat/deps.ts';
+import { createChatHarness, type ChatHarness } from '../../../testing/chat.ts';
 import { buildHttpServer } from '../server.ts';
 import { testConfig } from '../test-support.ts';
+import { chatRoutes } from './chat.ts';
 import { deskRoutes } from './desk.ts';
 
 /**
@@ -61,6 +64,30 @@ export async function createDeskFixture(config: Partial<Record<keyof Config, unk
     async close() {
       await app.close();
       await h.close();
+    },
+  };
+}
+
+/**
+ * Test fixture of the website chat's HTTP side with the desk and the review console (the chat's browser
+ * test): a real service on a test database, the offline qualification engine, the test team (SDRs U1
+ * Ana, U2 Ben, U3 Cy; team lead UL; AEs UA1, UA2), the chat open to any origin.
+ */
+export interface ChatFixture {
+  c: ChatHarness;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function createChatFixture(options: { config?: Partial<Record<keyof Config, unknown>>; settings?: Partial<ChatSettings> } = {}): Promise<ChatFixture> {
+  const c = await createChatHarness(options.settings ? { settings: options.settings } : {});
+  const app = await buildHttpServer(c.h.deps, testConfig(options.config ?? {}), { routes: [deskRoutes(c.deps), chatRoutes(c.deps, { allowedOrigins: '*', heartbeatMs: 5_000 })] });
+  return {
+    c,
+    app,
+    async close() {
+      await app.close();
+      await c.close();
     },
   };
 }
