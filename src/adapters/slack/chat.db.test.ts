@@ -7,7 +7,7 @@ import { testConfig } from '../http/test-support.ts';
 import type { ChatEvent } from '../../app/chat/hub.ts';
 import { getTranscript, postVisitorMessage, startChat } from '../../app/chat/sessions.ts';
 import { createChatHarness, type ChatHarness } from '../../testing/chat.ts';
-import { testTeam } from '../../testing/desk.ts';
+import { candidateAnswer, testTeam } from '../../testing/desk.ts';
 import { ScriptedEngine } from '../../testing/engines.ts';
 import { blockAction, channelMessage, FAKE_BOT_ID, SlackSender, startFakeSlack, type FakeSlack, type FakeSlackCall } from '../../testing/fake-slack.ts';
 import { ACTIONS, type SlackBlock } from './blocks.ts';
@@ -175,6 +175,32 @@ describe('website chat takeover from Slack, over HTTP against a fake Slack', () 
     await settle();
     const agent = (await getTranscript(c.deps, sid)).messages.filter((m) => m.from === 'agent');
     expect(agent.map((m) => m.text)).toEqual(['Ana here, one moment']);
+  });
+
+  it("a known visitor's chat goes into their candidate card's thread, and an SDR's reply there reaches them", async () => {
+    await c.close();
+    c = await createChatHarness({ engine: new ScriptedEngine('scripted', () => candidateAnswer(85)), team: testTeam(), notifier: desk.notifier });
+    desk.bind({ ...c.deps, isSdr: desk.isSdr });
+    const s = await startChat(c.deps, { email: 'dana@kestrel.test' }, '203.0.113.9');
+    await say(s.session_id, 'We need a tool for this; I am the VP of Sales and we have a budget of $40k.');
+    await settle();
+    const card = posts().find((p) => !p.args.thread_ts && JSON.stringify(p.args.blocks).includes('desk.approve'));
+    const cardTs = (await c.h.db.query<{ slack_ts: string }>(`SELECT slack_ts FROM candidates`)).rows[0]?.slack_ts;
+    expect(card).toBeDefined();
+    expect(cardTs).toBeTruthy();
+
+    await say(s.session_id, 'can I talk to a human?');
+    await settle();
+    expect(posts().filter((p) => !p.args.thread_ts)).toHaveLength(1);
+    const alert = threadOf(cardTs ?? '').find((p) => JSON.stringify(p.args.blocks).includes(ACTIONS.chatTakeOver));
+    expect(JSON.stringify(alert?.args.blocks)).toContain('dana@kestrel.test');
+    expect((await getChatSession(c.h.db, s.session_id))?.slackTs).toBe(cardTs);
+
+    await slack.event(replyInThread('U2', 'Ben here: happy to set up a call', cardTs ?? ''));
+    await settle();
+    const t = await getTranscript(c.deps, s.session_id);
+    expect(t.messages.at(-1)).toMatchObject({ from: 'agent', text: 'Ben here: happy to set up a call', by: 'user:U2' });
+    expect(t.mode).toBe('human');
   });
 
   it('a thread reply with a forged signature is refused with 401 and nothing reaches the visitor', async () => {
