@@ -261,6 +261,40 @@ describe('the website chat in chromium', () => {
   });
 });
 
+describe('a returning visitor', () => {
+  it('sees the same conversation after a reload, once each; a chat the service no longer knows starts afresh', async () => {
+    const page = watch(await context.newPage(), 'visitor-3');
+    const v = visitor(page);
+    await page.goto(`${base}/chat/widget.css`);
+    await page.evaluate('localStorage.clear()');
+    await page.goto(`${base}/chat`);
+    await poll(async () => (await v.texts('bot')).length).toBe(1);
+    const id = await v.sessionId();
+    await v.say('We need better routing of inbound leads');
+    const before = (await transcript(id)).messages.map((m) => m.text);
+    expect(before.length).toBeGreaterThanOrEqual(3);
+
+    // The widget keeps the session: after a reload the stream brings the whole conversation back.
+    await page.reload();
+    await poll(() => v.widget.locator('.msg .text').allTextContents()).toEqual(before);
+    expect(await v.sessionId()).toBe(id);
+    await v.say('about 40 people');
+    expect((await transcript(id)).messages.map((m) => m.text)).toEqual(await v.widget.locator('.msg .text').allTextContents());
+
+    // A session the service refuses (expired token, erased chat): the visitor is greeted in a new chat, not shown an empty panel.
+    const stale = { id: '0190a0c0-0000-7000-8000-000000000000', token: 'expired.token' };
+    await page.evaluate(`localStorage.setItem(${JSON.stringify(`baton-chat:${base}`)}, ${JSON.stringify(JSON.stringify(stale))})`);
+    await page.reload();
+    await poll(() => v.texts('bot')).toEqual([phrasesFor('en').greeting({ company: fx.c.deps.chat.company, schedulingUrl: fx.c.deps.chat.schedulingUrl })]);
+    const fresh = await v.sessionId();
+    expect(fresh).not.toBe(stale.id);
+    expect(fresh).not.toBe(id);
+    expect((await transcript(fresh)).messages).toHaveLength(1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('the website chat in chromium, for a Chinese visitor', () => {
   it('speaks Chinese, asks only what is unknown, and opens a candidate', async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });

@@ -11,7 +11,7 @@
  * visitor continues the same conversation. Everything anyone wrote is put on the page as text, never
  * as HTML.
  */
-/* global window, document, location, navigator, localStorage, fetch, EventSource, Event, setTimeout, clearTimeout */
+/* global window, document, location, navigator, localStorage, fetch, EventSource, AbortController, Event, setTimeout, clearTimeout */
 (function () {
   'use strict';
   if (window.__batonChat) return;
@@ -163,25 +163,63 @@
     });
   }
 
+  function streamUrl() {
+    return base + '/v1/chat/sessions/' + encodeURIComponent(session.id) + '/events?after=' + lastSeq + '&token=' + encodeURIComponent(session.token);
+  }
+
+  /*
+   * The browser gives up on a stream the service refused, without saying why. Ask once: a token that
+   * expired or a chat that is gone (401, 404) is forgotten and, with the panel open, a new chat starts
+   * (a returning visitor is greeted rather than shown an empty panel); anything else (a restart, a
+   * proxy error) keeps the chat and listens again a little later.
+   */
+  function refused(es) {
+    if (es !== events || !session) return;
+    events = null;
+    var gone = session;
+    var ctl = typeof AbortController === 'undefined' ? null : new AbortController();
+    function later() {
+      setTimeout(function () {
+        if (session === gone && !events) listen();
+      }, 5000);
+    }
+    fetch(streamUrl(), { signal: ctl ? ctl.signal : undefined }).then(
+      function (res) {
+        if (ctl) ctl.abort();
+        if (session !== gone) return;
+        if (res.status === 401 || res.status === 404) {
+          save(null);
+          session = null;
+          if (!panel.hidden) ensure().catch(function () {});
+        } else later();
+      },
+      later,
+    );
+  }
+
   function listen() {
     if (events) events.close();
     if (typeof EventSource === 'undefined') return;
-    events = new EventSource(base + '/v1/chat/sessions/' + encodeURIComponent(session.id) + '/events?after=' + lastSeq + '&token=' + encodeURIComponent(session.token));
-    events.addEventListener('message', function (e) {
+    var es = new EventSource(streamUrl());
+    events = es;
+    es.addEventListener('error', function () {
+      if (es.readyState === 2) refused(es); // CLOSED: refused, not a dropped connection (that one retries by itself)
+    });
+    es.addEventListener('message', function (e) {
       try {
         render(JSON.parse(e.data));
       } catch {
         /* a malformed event is skipped */
       }
     });
-    events.addEventListener('typing', function () {
+    es.addEventListener('typing', function () {
       typing.hidden = false;
       clearTimeout(typingTimer);
       typingTimer = setTimeout(function () {
         typing.hidden = true;
       }, 6000);
     });
-    events.addEventListener('mode', function (e) {
+    es.addEventListener('mode', function (e) {
       try {
         say(JSON.parse(e.data).human ? T.joined : T.back);
       } catch {
