@@ -232,7 +232,7 @@ describe('the website chat in chromium', () => {
     await desk.close();
   });
 
-  it('an SDR who is not one (an AE) is told so, and nothing changes', async () => {
+  it('marks a chat that asked for a person; an AE who tries to take it over is told only SDRs may, and nothing changes', async () => {
     const page = watch(await context.newPage(), 'visitor-2');
     const v = visitor(page);
     // A new visitor: this browser still keeps the first visitor's session for this site.
@@ -241,11 +241,19 @@ describe('the website chat in chromium', () => {
     await page.goto(`${base}/chat`);
     await poll(async () => (await v.texts('bot')).length).toBe(1);
     const id = await v.sessionId();
-    await v.say('Just looking around');
+    expect((await v.say('Can I talk to a person please?')).join(' ')).toContain("I've let our team know you'd like to talk to a person");
     const desk = watch(await context.newPage(), 'console-2');
     await desk.goto(`${base}/console/chats/${id}`);
     await desk.waitForSelector('body[data-ready="true"]');
+    // In the Chats list, this chat is marked as wanting a person (the first chat, which did not ask, is not).
+    const line = desk.locator(`#queue-list .chat-line[data-chat="${id}"]`);
+    await poll(() => line.getAttribute('class')).toContain('asks-person');
+    expect(await line.locator('.badge[data-reason="human"]').textContent()).toBe('asked for a person');
+    expect(await line.locator('.who').textContent()).toBe('Visitor');
+    expect(await desk.locator('#queue-list .chat-line:not(.asks-person)').count()).toBe(1);
+    expect(await desk.locator('#chat-badges .badge[data-reason="human"]').textContent()).toBe('asked for a person');
     await desk.locator('#me').selectOption('UA1');
+    await desk.screenshot({ path: join(tmpdir(), 'baton-console-chat.png'), fullPage: true });
     await desk.locator('#chat-pane [data-action="takeover"]').click();
     await poll(() => desk.locator('#flash').textContent()).toBe('UA1 is not in the SDR group; only SDRs and the team lead take chats over');
     await desk.locator('#chat-reply-input').fill('Hello from an AE');
