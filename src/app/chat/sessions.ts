@@ -9,6 +9,7 @@ import {
   type ChatSession,
 } from '../../adapters/db/store/chat.ts';
 import { insertQualification } from '../../adapters/db/store/conversations.ts';
+import { undecidedCandidateOf } from '../../adapters/db/store/candidates.ts';
 import { getLeadById, upsertLeads } from '../../adapters/db/store/leads.ts';
 import { newId } from '../../adapters/db/store/sequences.ts';
 import { addJob } from '../../adapters/queue/jobs.ts';
@@ -284,10 +285,17 @@ export async function visitorMessagesSince(deps: ChatDeps, sessionId: string, af
   return (await chatMessages(deps.db, session.conversationId, afterSeq)).map(publicMessage);
 }
 
+/** Who answers the visitor now: the bot, or a person who took the chat over. */
+export async function visitorSessionMode(deps: Pick<ChatDeps, 'db'>, sessionId: string): Promise<'bot' | 'human'> {
+  return (await getChatSession(deps.db, sessionId))?.mode ?? 'bot';
+}
+
 /** The team's view of a chat: transcript (with what the bot asked and cited), the lead, and the accumulated qualification. */
 export interface ChatTranscript {
   readonly session_id: string;
   readonly lead_id: string | null;
+  /** The lead's undecided candidate card, when the conversation made them one. */
+  readonly candidate_id: string | null;
   readonly lang: ChatLang;
   readonly page: string | null;
   readonly mode: 'bot' | 'human';
@@ -303,9 +311,11 @@ export async function getTranscript(deps: Pick<ChatDeps, 'db'>, sessionId: strin
   const session = await getChatSession(deps.db, sessionId);
   if (!session) throw new NotFoundError('chat session', sessionId);
   const messages = await chatMessages(deps.db, session.conversationId, 0, 10_000);
+  const candidate = session.leadId ? await undecidedCandidateOf(deps.db, session.leadId) : null;
   return {
     session_id: session.id,
     lead_id: session.leadId,
+    candidate_id: candidate?.id ?? null,
     lang: session.lang,
     page: session.page,
     mode: session.mode,

@@ -146,6 +146,10 @@ describe('chat over HTTP', () => {
     expect(messages.at(-1)).toMatchObject({ from: 'agent', text: 'Hi, this is Ana <b>from</b> the team' });
     expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['mode', 'typing']));
 
+    // A visitor who reconnects while the person has the chat is told so first.
+    const again = await readEvents(`${url}/v1/chat/sessions/${s.session_id}/events?token=${encodeURIComponent(s.token)}`, { 'last-event-id': String(messages.at(-1)?.seq ?? 0) }, (ev) => ev.length > 0);
+    expect(again.events[0]).toMatchObject({ event: 'mode', data: { human: true } });
+    expect((await server.inject({ method: 'GET', url: `/v1/chat/sessions/${s.session_id}`, headers: auth })).json()).toMatchObject({ mode: 'human', candidate_id: null });
     expect((await readEvents(`${url}/v1/chat/sessions/${s.session_id}/events?token=nope`, {}, () => true)).status).toBe(401);
     const noUser = await server.inject({ method: 'POST', url: `/v1/chat/sessions/${s.session_id}/release`, headers: { ...auth, ...json }, payload: '{}' });
     expect(noUser.json()).toMatchObject({ error: { code: 'USER_REQUIRED' } });

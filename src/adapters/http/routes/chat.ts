@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { listChatSessions } from '../../db/store/chat.ts';
 import type { ChatDeps } from '../../../app/chat/deps.ts';
 import type { ChatEvent } from '../../../app/chat/hub.ts';
-import { ChatError, checkVisitorToken, getTranscript, postVisitorMessage, publicMessage, startChat, visitorMessagesSince, type PublicMessage } from '../../../app/chat/sessions.ts';
+import { ChatError, checkVisitorToken, getTranscript, postVisitorMessage, publicMessage, startChat, visitorMessagesSince, visitorSessionMode, type PublicMessage } from '../../../app/chat/sessions.ts';
 import { agentReply, agentTyping, releaseChat, takeOverChat } from '../../../app/chat/takeover.ts';
 import { ValidationError } from '../../../domain/errors.ts';
 import { fieldErrors } from '../../../domain/lead-input.ts';
@@ -196,6 +196,8 @@ async function visitorApi(app: FastifyInstance, deps: ChatDeps, options: ChatRou
     if (origin) headers['access-control-allow-origin'] = origin;
     res.writeHead(200, headers);
     res.write('retry: 3000\n\n');
+    // A visitor who reconnects while a person has the chat is told so at once.
+    if (await visitorSessionMode(deps, id) === 'human') writeEvent(res, 'mode', { human: true });
     for (const m of missed) {
       if (m.seq <= sent) continue;
       sent = m.seq;
