@@ -407,7 +407,84 @@ function renderCard() {
       : el('p', { class: 'muted' }, 'No messages.'),
   );
 
-  $('card').replaceChildren(head, decided ?? '', actions ?? '', el('div', { class: 'grid' }, facts, score), bant, words, account ?? '', similar, sales ?? '', thread);
+  // An answer being written survives a redraw of the same card (another action, a refusal).
+  const editing = document.getElementById('draft-text');
+  const kept = editing && card.draft && editing.dataset.draft === card.draft.id ? editing.value : null;
+  const draft = card.draft ? renderDraft(card.draft) : null;
+
+  $('card').replaceChildren(head, decided ?? '', actions ?? '', el('div', { class: 'grid' }, facts, score), bant, words, draft ?? '', account ?? '', similar, sales ?? '', thread);
+  if (kept !== null && document.getElementById('draft-text')) $('draft-text').value = kept;
+}
+
+/** "Integrations > HubSpot": the document, then the section when it has its own heading. */
+const sourceLabel = (s) => (s.heading && s.heading !== s.title ? `${s.title} > ${s.heading}` : s.title);
+
+/**
+ * The grounded draft answer to the lead's emailed question(s): the answer the knowledge base found (or
+ * none: the SDR writes it), editable, with its sources; Send sends the box's words (as an edit when they
+ * differ from the proposal), Discard drops it. A decided draft says who sent or discarded it, and when.
+ */
+function renderDraft(d) {
+  const questions = String(d.question ?? '').split('\n').map((q) => q.trim()).filter(Boolean);
+  const sources = d.sources.length ? el('p', { class: 'draft-sources muted', id: 'draft-sources' }, `${d.sources.length === 1 ? 'Source' : 'Sources'}: ${d.sources.map(sourceLabel).join('; ')}`) : null;
+  const asked = el('ul', { class: 'draft-questions', id: 'draft-questions' }, questions.map((q) => el('li', {}, el('q', {}, q))));
+  const section = (...children) => el('section', { class: `block draft ${d.status}`, id: 'draft', data: { draft: d.id, status: d.status } }, el('h3', {}, 'Draft answer'), el('p', { class: 'muted' }, 'The lead asked:'), asked, ...children);
+  if (d.status !== 'proposed') {
+    const who = d.decidedBy?.name ?? 'someone';
+    return section(
+      el('p', { class: `decided ${d.status}`, id: 'draft-decided' }, `${d.status === 'sent' ? 'Sent' : 'Discarded'} by ${who} at ${fmtTime(d.decidedAt)}`),
+      d.status === 'sent' && d.sentText ? el('blockquote', { class: 'words', id: 'draft-sent' }, d.sentText) : null,
+      sources,
+    );
+  }
+  const none = 'No answer in the knowledge base: write one';
+  const input = el('textarea', { id: 'draft-text', class: 'draft-text', rows: 6, maxlength: 8000, placeholder: none, 'aria-label': 'The answer to send', data: { draft: d.id } });
+  input.value = d.answer ?? '';
+  return section(
+    d.answer ? null : el('p', { class: 'draft-none', id: 'draft-none' }, `${none}.`),
+    input,
+    sources,
+    el(
+      'div',
+      { class: 'actions' },
+      button('Send', 'draft-send', () => void sendDraftAnswer(d), 'primary'),
+      button('Discard', 'draft-discard', () => void draftAction(d, 'discard', undefined, 'Draft discarded: nothing was sent.')),
+      el('span', { class: 'muted' }, 'Sent by email, threaded on their reply, signed with your name.'),
+    ),
+  );
+}
+
+async function sendDraftAnswer(d) {
+  const text = $('draft-text').value.trim();
+  if (!text) {
+    flash(d.answer ? 'The answer is empty: write one, or discard the draft.' : 'No answer in the knowledge base: write one, then send it.', 'error');
+    return;
+  }
+  // Unchanged words go as proposed, so the record says the SDR sent the knowledge base's answer.
+  const body = text === (d.answer ?? '').trim() ? undefined : { text };
+  await draftAction(d, 'send', body, 'Sent: the answer goes out by email, threaded on their reply.');
+}
+
+/** Sends or discards the open card's draft; the card is read again either way, and a lost race names who won. */
+async function draftAction(d, action, body, done) {
+  if (!state.me) {
+    flash('Pick who you are (top right) first.', 'error');
+    return;
+  }
+  for (const b of document.querySelectorAll('#draft button')) b.disabled = true;
+  let failed = null;
+  try {
+    await api('POST', `/v1/drafts/${encodeURIComponent(d.id)}/${action}`, body);
+  } catch (e) {
+    failed = e;
+  }
+  await open(state.currentId, false);
+  if (!failed) flash(done);
+  else if (failed instanceof ApiError && failed.code === 'DRAFT_DECIDED') {
+    const now = state.current?.card.draft;
+    flash(now && now.id === d.id && now.status !== 'proposed' ? `Already ${now.status} by ${now.decidedBy?.name ?? 'someone'} at ${fmtTime(now.decidedAt)}.` : explain(failed), 'error');
+  } else flash(explain(failed), 'error');
+  void refresh();
 }
 
 function renderHandoff(h) {

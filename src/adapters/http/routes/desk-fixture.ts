@@ -10,7 +10,8 @@ import { ScriptedEngine } from '../../../testing/engines.ts';
 import { composeReply, createOutreachHarness, type OutreachHarness } from '../../../testing/outreach.ts';
 import type { Config } from '../../../config/schema.ts';
 import type { ChatSettings } from '../../../app/chat/deps.ts';
-import { createChatHarness, type ChatHarness } from '../../../testing/chat.ts';
+import { createChatHarness, shippedKnowledge, type ChatHarness } from '../../../testing/chat.ts';
+import { latestDraftOfLead } from '../../db/store/drafts.ts';
 import { buildHttpServer } from '../server.ts';
 import { testConfig } from '../test-support.ts';
 import { chatRoutes } from './chat.ts';
@@ -85,6 +86,56 @@ export async function createChatFixture(options: { config?: Partial<Record<keyof
   return {
     c,
     app,
+    async close() {
+      await app.close();
+      await c.close();
+    },
+  };
+}
+
+/**
+ * Test fixture of grounded draft answers on the desk (the drafts' browser test): the chat harness's
+ * worker (which runs desk.draft and desk.draft_send), the scripted engine answering an MQL candidate,
+ * the shipped knowledge loaded with the offline embedder, and the desk's routes with the console.
+ */
+export interface DraftFixture {
+  c: ChatHarness;
+  app: FastifyInstance;
+  /** A lead enrolled in the fast lane answers its first email with words that ask something: its open candidate and the draft on it. */
+  asking(email: string, fields: { firstName: string; lastName?: string; company: string }, words: string): Promise<{ leadId: string; candidateId: string; draftId: string }>;
+  close(): Promise<void>;
+}
+
+export async function createDraftFixture(config: Partial<Record<keyof Config, unknown>> = {}): Promise<DraftFixture> {
+  const c = await createChatHarness({ engine: new ScriptedEngine('scripted', () => candidateAnswer(85)) });
+  // The worker's draft task holds the same deps object: the knowledge base set here is the one it asks.
+  Object.assign(c.deps, { kb: await shippedKnowledge(c.h.deps) });
+  const app = await buildHttpServer(c.h.deps, testConfig(config), { routes: [deskRoutes(c.deps)] });
+
+  async function asking(email: string, fields: { firstName: string; lastName?: string; company: string }, words: string) {
+    const leadId = await c.h.addLead(email, fields);
+    await enrolLead(c.h.deps, { leadId, sequenceId: 'inbound-fast-lane', actor: 'test' });
+    let first;
+    for (let i = 0; i < 20 && !first; i++) {
+      await c.worker.runDue();
+      first = c.h.sink.messages.find((m) => m.envelopeTo.includes(email));
+      if (!first) c.h.clock.advance(15_000);
+    }
+    if (!first) throw new Error(`no email to ${email} went out`);
+    await receiveInbound(c.h.deps, await composeReply(first.raw, { from: email, text: words, date: c.h.clock.now() }), { via: 'simulator' });
+    // Qualification opens the candidate; its desk.draft job follows.
+    for (let i = 0; i < 4; i++) await c.worker.runDue();
+    const open = (await candidatesOfLead(c.h.db, leadId)).find((x) => x.status === 'open');
+    if (!open) throw new Error(`the reply of ${email} opened no candidate`);
+    const draft = await latestDraftOfLead(c.h.db, leadId);
+    if (!draft) throw new Error(`the reply of ${email} got no draft: does it ask a question?`);
+    return { leadId, candidateId: open.id, draftId: draft.id };
+  }
+
+  return {
+    c,
+    app,
+    asking,
     async close() {
       await app.close();
       await c.close();

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { candidatesOfLead } from '../../db/store/candidates.ts';
+import { getDraft } from '../../db/store/drafts.ts';
 import { getLeadById } from '../../db/store/leads.ts';
 import { CONSOLE_CSP } from '../console/serve.ts';
 import { auth, json, TEST_API_KEY } from '../test-support.ts';
@@ -44,7 +46,7 @@ describe('the guard and the console page', () => {
     error(await fx.app.inject({ method: 'POST', url: `/v1/candidates/${pat.candidateId}/decision`, headers: { ...json, 'x-baton-user': 'U1' }, payload: '{"action":"approve"}' }), 401, 'UNAUTHENTICATED');
     expect((await candidatesOfLead(fx.h.db, pat.leadId))[0]?.status).toBe('open');
 
-    for (const url of ['/console', `/console/candidates/${pat.candidateId}`]) {
+    for (const url of ['/console', `/console/candidates/${pat.candidateId}`, '/console/chats/0b5f8c1e-6d7a-4c59-9a53-2f0e7b1c4d2a']) {
       const page = await fx.app.inject({ url, remoteAddress: '203.0.113.9' });
       expect(page.statusCode).toBe(200);
       expect(page.headers['content-type']).toMatch(/^text\/html/);
@@ -211,5 +213,80 @@ describe('handoffs', () => {
     expect(conflict).toMatchObject({ status: 'sql', outcomeBy: { id: ae } });
     // An API caller with the key (a CRM syncing back) acts as itself.
     expect(body(await post(outcome, { outcome: 'won' })).handoff).toMatchObject({ status: 'won', outcomeBy: 'api:key' });
+  });
+});
+
+describe('draft answers', () => {
+  const HUBSPOT = { passageId: 'integrations.md#hubspot', documentId: 'integrations.md', title: 'Integrations', heading: 'HubSpot', anchor: 'hubspot' };
+
+  /** A proposed draft on Pat's card, as desk.draft stores it (the knowledge base's answer, or none). */
+  async function draft(answer: string | null): Promise<string> {
+    const id = randomUUID();
+    await fx.h.db.query(
+      `INSERT INTO reply_drafts (id, lead_id, candidate_id, question, answer, sources, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7)`,
+      [id, pat.leadId, pat.candidateId, 'Do you integrate with HubSpot?', answer, JSON.stringify(answer ? [HUBSPOT] : []), fx.h.clock.now()],
+    );
+    return id;
+  }
+  const url = (id: string, action: 'send' | 'discard') => `/v1/drafts/${id}/${action}`;
+  const sendJobs = async (id: string) => (await fx.h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE task = 'desk.draft_send' AND payload->>'draftId' = $1`, [id])).rows[0]?.n;
+
+  it('the card carries the draft; send as proposed answers the sent draft and queues one email; a second send is 409', async () => {
+    const id = await draft('The HubSpot integration syncs contacts and companies both ways.');
+    const { card } = body(await get(`/v1/candidates/${pat.candidateId}`));
+    expect(card.draft).toMatchObject({ id, status: 'proposed', question: 'Do you integrate with HubSpot?', answer: expect.stringContaining('HubSpot'), sources: [{ title: 'Integrations', heading: 'HubSpot', label: 'HubSpot' }], decidedBy: null });
+
+    // No body at all: as proposed.
+    const res = await fx.app.inject({ method: 'POST', url: url(id, 'send'), headers: { ...auth, 'x-baton-user': 'U1' } });
+    const sent = body(res).draft;
+    expect(sent).toMatchObject({ id, status: 'sent', decidedBy: { id: 'U1', name: 'Ana' }, sentText: 'The HubSpot integration syncs contacts and companies both ways.' });
+    expect(new Date(sent.decidedAt).getTime()).toBe(fx.h.clock.now().getTime());
+    expect(await sendJobs(id)).toBe(1);
+
+    const again = error(await post(url(id, 'send'), { text: 'Yes.' }, 'U2'), 409, 'DRAFT_DECIDED');
+    expect(again.message).toMatch(/already sent by U1 at /);
+    error(await post(url(id, 'discard'), {}, 'U2'), 409, 'DRAFT_DECIDED');
+    expect(await getDraft(fx.h.db, id)).toMatchObject({ status: 'sent', decidedBy: 'user:U1', sentText: 'The HubSpot integration syncs contacts and companies both ways.' });
+    expect(await sendJobs(id)).toBe(1);
+    expect(body(await get(`/v1/candidates/${pat.candidateId}`)).card.draft).toMatchObject({ id, status: 'sent', decidedBy: { name: 'Ana' } });
+  });
+
+  it('send with the edited text stores the edit; discard sends nothing', async () => {
+    const edited = await draft('The HubSpot integration syncs contacts and companies both ways.');
+    expect(body(await post(url(edited, 'send'), { text: '  Yes, both ways: contacts and companies.  ' }, 'U2')).draft).toMatchObject({ status: 'sent', sentText: 'Yes, both ways: contacts and companies.', decidedBy: { id: 'U2', name: 'Ben' } });
+    expect((await getDraft(fx.h.db, edited))?.sentText).toBe('Yes, both ways: contacts and companies.');
+    const audit = await fx.h.db.query<{ data: { edited: boolean } }>(`SELECT data FROM audit_log WHERE action = 'draft.sent' AND data->>'draft' = $1`, [edited]);
+    expect(audit.rows.map((r) => r.data.edited)).toEqual([true]);
+
+    const dropped = await draft('The HubSpot integration syncs contacts and companies both ways.');
+    expect(body(await post(url(dropped, 'discard'), {}, 'U3')).draft).toMatchObject({ status: 'discarded', decidedBy: { id: 'U3', name: 'Cy' }, sentText: null });
+    expect(await sendJobs(dropped)).toBe(0);
+    error(await post(url(dropped, 'send'), {}, 'U1'), 409, 'DRAFT_DECIDED');
+  });
+
+  it('refuses a non-SDR, a missing answer without text, bad bodies and ids, unknown drafts and the wrong method', async () => {
+    const none = await draft(null);
+    expect(body(await get(`/v1/candidates/${pat.candidateId}`)).card.draft).toMatchObject({ id: none, answer: null, sources: [] });
+    error(await post(url(none, 'send'), {}, 'UA1'), 403, 'NOT_SDR');
+    error(await post(url(none, 'discard'), {}, 'UA1'), 403, 'NOT_SDR');
+    // Without X-Baton-User the API key itself acts, and it is no SDR (decisions answer USER_REQUIRED here).
+    expect(error(await post(url(none, 'send'), {}), 403, 'NOT_SDR').message).toContain('api:key');
+    expect(error(await post(url(none, 'send'), {}, 'U1'), 400, 'VALIDATION_FAILED').message).toMatch(/has no answer/);
+    expect(error(await post(url(none, 'send'), { text: '   ' }, 'U1'), 400, 'VALIDATION_FAILED').fields).toHaveProperty('text');
+    expect(error(await post(url(none, 'send'), { text: 42 }, 'U1'), 400, 'VALIDATION_FAILED').fields).toHaveProperty('text');
+    expect(error(await post(url(none, 'send'), { text: 'x'.repeat(8001) }, 'U1'), 400, 'VALIDATION_FAILED').fields).toHaveProperty('text');
+    expect(error(await post(url(none, 'send'), { answer: 'Yes' }, 'U1'), 400, 'VALIDATION_FAILED').fields?.['(body)']).toEqual(['unknown field(s): answer']);
+    error(await post('/v1/drafts/not-a-uuid/send', {}, 'U1'), 400, 'INVALID_ID');
+    error(await post('/v1/drafts/0b5f8c1e-6d7a-4c59-9a53-2f0e7b1c4d2a/discard', {}, 'U1'), 404, 'NOT_FOUND');
+    for (const action of ['send', 'discard'] as const) {
+      const res = await fx.app.inject({ method: 'GET', url: url(none, action), headers: as('U1') });
+      error(res, 405, 'METHOD_NOT_ALLOWED');
+      expect(res.headers.allow).toBe('POST');
+    }
+    error(await fx.app.inject({ method: 'POST', url: url(none, 'send'), headers: json, payload: '{}' }), 401, 'UNAUTHENTICATED');
+    expect(await getDraft(fx.h.db, none)).toMatchObject({ status: 'proposed', decidedBy: null });
+
+    // The SDR writes the answer the knowledge base did not have.
+    expect(body(await post(url(none, 'send'), { text: 'Not yet: Ariba punchout is on our roadmap for Q3.' }, 'U1')).draft).toMatchObject({ status: 'sent', sentText: 'Not yet: Ariba punchout is on our roadmap for Q3.' });
   });
 });
