@@ -6,6 +6,7 @@ import { classifyIntent } from './extract/intent.ts';
 import { extractNeed, situationAsNeed } from './extract/need.ts';
 import { findReferral } from './extract/referral.ts';
 import { extractTimeline } from './extract/timeline.ts';
+import { topicOfQuestion, type QuestionTopic } from './extract/question-topic.ts';
 import { findOptOut } from './extract/unsubscribe.ts';
 import { stripInjections } from './injection.ts';
 import { assembleQualification } from './assemble.ts';
@@ -15,10 +16,10 @@ import { SHIPPED_INTENT_WEIGHTS } from './model/load.ts';
 import { separateOwnWords } from './own-words.ts';
 import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from './policy.ts';
 import { looksChinese, makeSentences, type Sentence } from './text.ts';
-import { QualifyInput, type Bant, type Qualification, type QualificationEngine } from './types.ts';
+import { QualifyInput, type Bant, type ThreadMessage, type Qualification, type QualificationEngine } from './types.ts';
 
 /** Bumped whenever a rule changes, so stored qualifications say which rules produced them. */
-export const OFFLINE_ENGINE_VERSION = '0.2.0';
+export const OFFLINE_ENGINE_VERSION = '0.3.0';
 
 const UNKNOWN_BANT: Bant = {
   budget: { status: 'unknown' },
@@ -35,21 +36,41 @@ interface Analysis {
   readonly injected: boolean;
 }
 
+/** For each thread message, the topic of our question it answers: the one in our message just before it. */
+function answeredTopics(thread: readonly ThreadMessage[]): (QuestionTopic | null)[] {
+  let asked: QuestionTopic | null = null;
+  return thread.map((m) => {
+    if (m.from === 'us') {
+      asked = topicOfQuestion(m.text);
+      return null;
+    }
+    const topic = asked;
+    asked = null;
+    return topic;
+  });
+}
+
 function analyse(input: QualifyInput): Analysis {
   const own = separateOwnWords(input.reply, input.lead?.name);
   const body = stripInjections(own.body);
-  const replySentences = makeSentences(body.cleaned, 'reply', 0);
+  const thread = input.thread ?? [];
+  const last = thread[thread.length - 1];
+  // The reply answers our newest message when the thread ends on it (a chat always does).
+  const replyAnswers = last?.from === 'us' ? topicOfQuestion(last.text) : null;
+  const topics = answeredTopics(thread);
+  const replySentences = makeSentences(body.cleaned, 'reply', 0, replyAnswers);
   const signatureSentences = makeSentences(own.signature, 'signature', replySentences.length);
   let order = replySentences.length + signatureSentences.length;
   const threadSentences: Sentence[] = [];
   let injected = body.spans.length > 0;
   // Newest lead message first: a later statement outranks an earlier one.
-  for (const msg of [...(input.thread ?? [])].reverse()) {
-    if (msg.from !== 'lead') continue;
+  for (let i = thread.length - 1; i >= 0; i--) {
+    const msg = thread[i];
+    if (msg?.from !== 'lead') continue;
     const t = separateOwnWords(msg.text, input.lead?.name);
     const clean = stripInjections(t.body);
     injected ||= clean.spans.length > 0;
-    const ss = makeSentences(clean.cleaned, 'thread', order);
+    const ss = makeSentences(clean.cleaned, 'thread', order, topics[i]);
     order += ss.length;
     threadSentences.push(...ss);
   }

@@ -1,3 +1,5 @@
+import type { QuestionTopic } from './extract/question-topic.ts';
+
 /** Where a sentence came from: the reply body, its signature, or an earlier lead-authored thread message. */
 export type SentenceSource = 'reply' | 'signature' | 'thread';
 
@@ -10,6 +12,8 @@ export interface Sentence {
   /** Position among all sentences of the analysis, reply first. */
   readonly order: number;
   readonly isQuestion: boolean;
+  /** The topic of our question that the message holding this sentence answers (chat); absent when we asked nothing. */
+  readonly answers?: QuestionTopic;
 }
 
 const FOLD: Record<string, string> = {
@@ -65,13 +69,14 @@ export function splitSentences(text: string): string[] {
   return out;
 }
 
-export function makeSentences(text: string, source: SentenceSource, startOrder: number): Sentence[] {
+export function makeSentences(text: string, source: SentenceSource, startOrder: number, answers?: QuestionTopic | null): Sentence[] {
   return splitSentences(text).map((t, i) => ({
     text: t,
     norm: fold(t),
     source,
     order: startOrder + i,
     isQuestion: isQuestionSentence(t),
+    ...(answers ? { answers } : {}),
   }));
 }
 

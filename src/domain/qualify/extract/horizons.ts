@@ -123,6 +123,16 @@ function addUnit(ref: Date, n: number, unit: string): Date {
   return n % 1 === 0 ? addMonths(ref, n) : addDays(ref, Math.round(n * 30.4));
 }
 
+// Chat spellings of the period words: "nxt mth", "this qtr", "next yr".
+const UNIT_WORD: Record<string, string> = { wk: 'week', mth: 'month', qtr: 'quarter', yr: 'year' };
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTH_NAME = String.raw`(january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec|may)`;
+
+function monthIndex(word: string): number {
+  return MONTHS.indexOf(word.slice(0, 3));
+}
+
 const RULES: readonly Rule[] = [
   // Chinese first: "Q3之前" must keep its suffix.
   {
@@ -214,6 +224,24 @@ const RULES: readonly Rule[] = [
   { re: /尽快|越快越好|马上|立刻|立即|急需|越早越好|赶紧|asap|as soon as (?:possible|we can)|\bimmediately\b|\bright away\b|\bstraight away\b|\burgently\b/g, resolve: () => ({ date: null, granularity: 'asap', asap: true }) },
   // English.
   {
+    // A month without a day, as chat writes it: "jan", "by end of feb", "march/april next yr". Days are left to chrono.
+    re: new RegExp(
+      String.raw`(?<!\d(?:st|nd|rd|th)?\s{0,2}(?:of\s+)?)\b(?:(by (?:the )?end of|by|before|in|until|end of|the end of|early|mid|late|beginning of|start of)[\s-]+)?${MONTH_NAME}\b(?:\s*(?:/|-|or|to)\s*${MONTH_NAME}\b)?(?!\s*\d{1,2}(?!\d))(?:\s+(next (?:yr|year)|nxt (?:yr|year)|this year|(20\d{2})))?`,
+      'g',
+    ),
+    resolve: (m, ref) => {
+      const first = m[2] ?? '';
+      // A bare "may" is the verb; "mar" alone is too rare as a month to risk.
+      if (!m[1] && !m[3] && !m[4] && (first === 'may' || first === 'mar')) return null;
+      const m0 = monthIndex(m[3] ?? first);
+      if (m0 < 0) return null;
+      const prefix = m[1] ?? '';
+      const year = m[5] ? Number(m[5]) : m[4] ? (/n(?:e)?xt/.test(m[4]) ? ref.getUTCFullYear() + 1 : ref.getUTCFullYear()) : null;
+      const part = /^before/.test(prefix) && !m[3] ? 'before' : /early|beginning|start/.test(prefix) ? 'early' : /mid/.test(prefix) ? 'mid' : undefined;
+      return { date: monthHorizon(m0, null, year, ref, part), granularity: 'month' };
+    },
+  },
+  {
     // "Q2-Q3", "Q3 to Q4": the later quarter ends the horizon.
     re: /\bq([1-4])\s*(?:-|to|or|\/)\s*q([1-4])\b/g,
     resolve: (m, ref) => ({ date: quarterEnd(Number(m[2]) - 1, null, ref, undefined), granularity: 'quarter' }),
@@ -262,18 +290,19 @@ const RULES: readonly Rule[] = [
     },
   },
   {
-    re: /\b(early|late|mid|later|sometime|some time)\s*[- ]?(?:in\s+)?(this|next|the)\s+(year|quarter|month)\b/g,
+    re: /\b(early|late|mid|later|sometime|some time)\s*[- ]?(?:in\s+)?(this|next|nxt|the)\s+(year|yr|quarter|qtr|month|mth)\b/g,
     resolve: (m, ref) => {
       const y = ref.getUTCFullYear();
-      const next = m[2] === 'next';
+      const next = m[2] === 'next' || m[2] === 'nxt';
       const part = m[1] ?? '';
-      if (m[3] === 'year') {
+      const unit = UNIT_WORD[m[3] ?? ''] ?? m[3];
+      if (unit === 'year') {
         const yy = next ? y + 1 : y;
         if (part === 'early') return { date: next ? endOfMonth(yy, 2) : ymd(yy, 11, 31), granularity: 'year' };
         if (part === 'mid') return { date: ymd(yy, 5, 30), granularity: 'year' };
         return { date: ymd(yy, 11, 31), granularity: 'year' };
       }
-      if (m[3] === 'quarter') {
+      if (unit === 'quarter') {
         const q = quarterOf(ref) + (next ? 1 : 0);
         return { date: endOfQuarter(y + Math.floor(q / 4), q % 4), granularity: 'quarter' };
       }
@@ -282,13 +311,13 @@ const RULES: readonly Rule[] = [
     },
   },
   {
-    re: /\b(?:(?:the\s+)?(end|close|start|beginning|middle|mid)\s+of\s+)?(?:the\s+)?(this|next|current|coming|following|the)\s+(week|month|quarter|fiscal year|financial year|calendar year|year|fy)\b/g,
+    re: /\b(?:(?:the\s+)?(end|close|start|beginning|middle|mid)\s+of\s+)?(?:the\s+)?(this|next|nxt|current|coming|following|the)\s+(week|wk|month|mth|quarter|qtr|fiscal year|financial year|calendar year|year|yr|fy)\b/g,
     resolve: (m, ref) => {
-      const which = m[2] ?? '';
+      const which = m[2] === 'nxt' ? 'next' : (m[2] ?? '');
       // "Within the quarter" and "during the month" mean the current one.
       if (which === 'the' && !m[1] && !/\b(?:within|during|inside|before the end of|by the end of)\s+$/.test(m.input.slice(Math.max(0, (m.index ?? 0) - 20), m.index ?? 0))) return null;
       const next = /next|coming|following/.test(which);
-      const unit = m[3] ?? '';
+      const unit = UNIT_WORD[m[3] ?? ''] ?? m[3] ?? '';
       const y = ref.getUTCFullYear();
       // "Live by next year" means before next year starts.
       if (!m[1] && next && unit !== 'week' && unit !== 'month' && unit !== 'quarter' && /\bby\s+(?:the\s+)?$/.test(m.input.slice(Math.max(0, (m.index ?? 0) - 8), m.index ?? 0))) {

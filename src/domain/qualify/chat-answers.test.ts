@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { qualifyOffline } from './engine.offline.ts';
+import { topicOfQuestion } from './extract/question-topic.ts';
+import type { Qualification, ThreadMessage } from './types.ts';
+
+// A website chat: our bot asks one BANT question at a time and the visitor answers tersely. Phrasings
+// here are our own; the chat-dev eval set measures the same families on the labeller's words.
+const GREETING = 'Hi there, this is the Rostra assistant. What brings you here today?';
+const WHEN = 'Thanks! When are you hoping to have this up and running?';
+const BUDGET = 'Makes sense. Have you got a budget set aside for it?';
+
+function chat(date: string, turns: readonly [string, string][], reply: string, title?: string): Qualification {
+  const thread: ThreadMessage[] = [];
+  for (const [us, lead] of turns) {
+    thread.push({ from: 'us', text: us });
+    if (lead !== '') thread.push({ from: 'lead', text: lead });
+  }
+  return qualifyOffline({ reply, thread, date, channel: 'chat', ...(title ? { lead: { title } } : {}) });
+}
+
+describe('topicOfQuestion', () => {
+  it('reads the question our message ends on', () => {
+    expect(topicOfQuestion(GREETING)).toBe('need');
+    expect(topicOfQuestion('Yes, it syncs both ways. When would you need it live?')).toBe('timeline');
+    expect(topicOfQuestion('Plans start at $90/month. Is there budget for this yet?')).toBe('budget');
+    expect(topicOfQuestion('Who signs off on a purchase like this?')).toBe('authority');
+    expect(topicOfQuestion('您好，请问计划什么时候用起来？')).toBe('timeline');
+    expect(topicOfQuestion('这块有预算吗？')).toBe('budget');
+    expect(topicOfQuestion('最后谁来拍板？')).toBe('authority');
+    expect(topicOfQuestion('Are you on the Pro plan today?')).toBe('other');
+    expect(topicOfQuestion('Thanks, I will pass that on.')).toBeNull();
+  });
+});
+
+describe('timeline read against our timeline question', () => {
+  it('takes a bare month, quarter or duration as the go-live horizon', () => {
+    const feb = chat('2026-11-20', [[GREETING, 'our two depots still plan routes on a whiteboard'], [WHEN, '']], 'feb');
+    expect(feb.bant.timeline).toMatchObject({ status: 'met', within_days: 100 });
+    const q3 = chat('2026-05-02', [[WHEN, '']], 'q3 hopefully');
+    expect(q3.bant.timeline).toMatchObject({ status: 'met', within_days: 151 });
+    const weeks = chat('2026-05-02', [[WHEN, '']], 'in 8 wks tops');
+    expect(weeks.bant.timeline).toMatchObject({ status: 'met', within_days: 56 });
+    const zh = chat('2026-05-02', [['请问想解决什么问题？', '门店排班太乱'], ['好的，预计什么时候用上？', '']], '两个月内吧');
+    expect(zh.bant.timeline).toMatchObject({ status: 'met', within_days: 61 });
+  });
+
+  it('reads chat spellings of periods and months', () => {
+    expect(chat('2026-06-10', [[WHEN, '']], 'nxt mth if we can').bant.timeline).toMatchObject({ status: 'met', within_days: 51 });
+    expect(chat('2026-06-10', [[WHEN, '']], 'by end of aug').bant.timeline).toMatchObject({ status: 'met', within_days: 82 });
+    expect(chat('2026-06-10', [[WHEN, '']], 'this qtr ideally').bant.timeline).toMatchObject({ status: 'met', within_days: 20 });
+  });
+
+  it('marks a horizon beyond 180 days, even in chat spelling, as not met', () => {
+    expect(chat('2026-02-02', [[WHEN, '']], 'honestly sometime nxt yr').bant.timeline).toMatchObject({ status: 'not_met', within_days: 697 });
+    expect(chat('2026-02-02', [[WHEN, '']], 'feb/mar next yr prob').bant.timeline).toMatchObject({ status: 'not_met', within_days: 422 });
+  });
+
+  it('does not take a date for talking again, a lower bound or a negated date as the horizon', () => {
+    expect(chat('2026-03-03', [[WHEN, '']], 'msg me again in june').bant.timeline.status).toBe('unknown');
+    expect(chat('2026-03-03', [[WHEN, '']], 'nothing til after the easter/spring rush').bant.timeline.status).toBe('unknown');
+    expect(chat('2026-03-03', [[WHEN, '']], 'not this yr, we just bought new tills').bant.timeline.status).toBe('unknown');
+    expect(chat('2026-03-03', [['请问什么时候上线？', '']], '五一前肯定赶不上了，之后再说').bant.timeline.status).toBe('unknown');
+  });
+
+  it('lets the answer to our timeline question outrank a date of another project said earlier', () => {
+    const q = chat('2026-03-03', [[GREETING, 'our new booking site goes live next month and we want a chat tool too'], [WHEN, '']], 'for chat? no rush at all');
+    expect(q.bant.timeline.status).toBe('unknown');
+    const zh = chat('2026-03-03', [['请问想了解什么？', '我们新门店下个月开业，顺便看看收银系统'], ['收银系统预计什么时候上线？', '']], '这个不着急，再说吧');
+    expect(zh.bant.timeline.status).toBe('unknown');
+  });
+
+  it('does not read our budget cycle start or a trial as the purchase horizon', () => {
+    expect(chat('2026-06-01', [[BUDGET, '']], 'not now, our fiscal year starts in oct, ping me in sept').bant.timeline.status).toBe('unknown');
+  });
+});
