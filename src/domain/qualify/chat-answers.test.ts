@@ -73,3 +73,32 @@ describe('timeline read against our timeline question', () => {
     expect(chat('2026-06-01', [[BUDGET, '']], 'not now, our fiscal year starts in oct, ping me in sept').bant.timeline.status).toBe('unknown');
   });
 });
+
+describe('budget read against our budget question', () => {
+  it('takes an approval or a figure in the answer as a budget', () => {
+    expect(chat('2026-04-01', [[BUDGET, '']], 'yep, signed off by finance').bant.budget.status).toBe('met');
+    expect(chat('2026-04-01', [[BUDGET, '']], 'yes, roughly 9k usd for the year').bant.budget).toMatchObject({ status: 'met', amount: 9000, currency: 'USD' });
+    expect(chat('2026-04-01', [[BUDGET, '']], 'nah not really, maybe $40 a month').bant.budget).toMatchObject({ status: 'met', amount: 40, currency: 'USD' });
+    expect(chat('2026-04-01', [['这个项目有预算吗？', '']], '有的，大概5万').bant.budget).toMatchObject({ status: 'met', amount: 50000, currency: 'CNY' });
+  });
+
+  it('reads a short no, a freeze or nothing budgeted as not met', () => {
+    expect(chat('2026-04-01', [[BUDGET, '']], 'nope, not this fiscal year').bant.budget.status).toBe('not_met');
+    expect(chat('2026-04-01', [[BUDGET, '']], 'budgets r frozen right now').bant.budget.status).toBe('not_met');
+    expect(chat('2026-04-01', [[GREETING, '']], 'just looking, we havent budgeted for any of this').bant.budget.status).toBe('not_met');
+    expect(chat('2026-04-01', [['这块有预算吗？', '']], '暂时没有').bant.budget.status).toBe('not_met');
+    expect(chat('2026-04-01', [[GREETING, '']], '想先了解下，预算还没报').bant.budget.status).toBe('not_met');
+  });
+
+  it('leaves an unsure answer unknown and a yes to another question says nothing', () => {
+    expect(chat('2026-04-01', [[BUDGET, '']], 'not sure yet tbh').bant.budget.status).toBe('unknown');
+    expect(chat('2026-04-01', [['这块有预算吗？', '']], '还没想好').bant.budget.status).toBe('unknown');
+    expect(chat('2026-04-01', [['Do you use Xero today?', '']], 'yes').bant.budget.status).toBe('unknown');
+  });
+
+  it('does not take money paid for something else, or a count of people, as a budget', () => {
+    expect(chat('2026-04-01', [[BUDGET, '']], 'we pay our payroll app about $450/mo already').bant.budget.status).toBe('unknown');
+    expect(chat('2026-04-01', [[BUDGET, '']], '目前用的考勤软件每年才花一万多').bant.budget.status).toBe('unknown');
+    expect(chat('2026-04-01', [['请问今天想了解什么？', '']], '我们有5万会员，想做会员营销').bant.budget.status).toBe('unknown');
+  });
+});

@@ -173,7 +173,7 @@ const MONEY_FOLLOWERS = new Set(
 
 // A figure followed by one of these counts things, not money ("三四百份", "300 staff", "40 rooms").
 const COUNT_UNIT =
-  /^\s*(?:多|余|来)?\s*(?:个|份|人|名|位|台|套|件|次|张|条|家|间|平|吨|公里|米|小时|天|周|月|年|号|日|点|单|笔|户|辆|款|种|元\/|users?\b|seats?\b|licen[cs]es?\b|people\b|persons?\b|employees\b|staff\b|rooms?\b|units?\b|robots?\b|orders?\b|contracts?\b|hours?\b|days?\b|weeks?\b|months?\b|years?\b|sq\b|square\b|ft\b|feet\b|miles?\b|km\b|kg\b|lbs?\b|pallets?\b|skus?\b|sites?\b|locations?\b|stores?\b|floors?\b|%|percent\b|x\b|times\b|reps?\b|agents?\b|drivers?\b|nurses?\b|trucks?\b|vehicles?\b|devices?\b|emails?\b|calls?\b|tickets?\b|documents?\b|docs?\b|receipts?\b|invoices?\b|claims?\b|pickers?\b|shifts?\b|clinics?\b|students?\b|learners?\b|courses?\b|members?\b|customers?\b|clients?\b|accounts?\b|leads?\b|items?\b|pieces?\b|boxes?\b|cases?\b|totes?\b)/i;
+  /^\s*(?:多|余|来)?\s*(?:客户|用户|粉丝|会员|员工|学员|学生|门店|订单|好友|联系人|工人|司机|患者|病人|访客|个|份|人|名|位|台|套|件|次|张|条|家|间|平|吨|公里|米|小时|天|周|月|年|号|日|点|单|笔|户|辆|款|种|元\/|users?\b|seats?\b|licen[cs]es?\b|people\b|persons?\b|employees\b|staff\b|rooms?\b|units?\b|robots?\b|orders?\b|contracts?\b|hours?\b|days?\b|weeks?\b|months?\b|years?\b|sq\b|square\b|ft\b|feet\b|miles?\b|km\b|kg\b|lbs?\b|pallets?\b|skus?\b|sites?\b|locations?\b|stores?\b|floors?\b|%|percent\b|x\b|times\b|reps?\b|agents?\b|drivers?\b|nurses?\b|trucks?\b|vehicles?\b|devices?\b|emails?\b|calls?\b|tickets?\b|documents?\b|docs?\b|receipts?\b|invoices?\b|claims?\b|pickers?\b|shifts?\b|clinics?\b|students?\b|learners?\b|courses?\b|members?\b|customers?\b|clients?\b|accounts?\b|leads?\b|items?\b|pieces?\b|boxes?\b|cases?\b|totes?\b)/i;
 
 function scanAtoms(f: string, ctx: MoneyContext): Atom[] {
   const atoms: Atom[] = [];
