@@ -146,7 +146,7 @@ export function registerChatHandlers(app: App, ctx: ChatHandlerContext): void {
     if (!firstTime(key)) return;
     const text = fromSlackMarkup(reply.text, (id) => findPerson(deps.team, id)?.name ?? null);
     try {
-      await agentReply(deps, session.id, `user:${reply.user}`, text, { via: 'slack' });
+      await agentReply(deps, session.id, `user:${reply.user}`, text, { via: 'slack', messageId: `slack:${reply.channel}:${reply.ts}` });
     } catch (e) {
       // A refusal stays refused; an unexpected failure may be tried again when Slack resends the event.
       if (!(e instanceof ChatError || e instanceof ValidationError || e instanceof NotFoundError)) handled.delete(key);

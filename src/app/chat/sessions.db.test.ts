@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getLeadByEmail } from '../../adapters/db/store/leads.ts';
+import { getChatSessionByThread } from '../../adapters/db/store/chat.ts';
 import { eraseLead } from '../leads.ts';
 import { createChatHarness, type ChatHarness } from '../../testing/chat.ts';
 import type { RecordingNotifier } from '../../testing/recording-notifier.ts';
@@ -91,6 +92,34 @@ describe('website chat', () => {
     const t = await getTranscript(c.deps, s.session_id);
     expect(t.messages.map((m) => m.from)).toEqual(['bot', 'visitor', 'agent', 'visitor', 'visitor', ...t.messages.slice(5).map(() => 'bot')]);
     expect(t.messages.length).toBeGreaterThan(5);
+  });
+
+  it('sends a person\'s reply once even when its source delivers it again (a Slack redelivery after a restart)', async () => {
+    const s = await startChat(c.deps, {}, 'x');
+    await agentReply(c.deps, s.session_id, 'user:U1', 'Hi from Ana', { via: 'slack', messageId: 'slack:C1:171.0001' });
+    await agentReply(c.deps, s.session_id, 'user:U1', 'Hi from Ana', { via: 'slack', messageId: 'slack:C1:171.0001' });
+    const t = await getTranscript(c.deps, s.session_id);
+    expect(t.messages.filter((m) => m.from === 'agent')).toHaveLength(1);
+  });
+
+  it('lets a returning visitor\'s chats share their card\'s thread; a reply there goes to the latest one', async () => {
+    const first = await startChat(c.deps, { email: 'back@again.test' }, 'x');
+    await say(first.session_id, 'we need lead routing; our budget is $30k and we go live next month');
+    for (let i = 0; i < 3; i++) await c.worker.runDue();
+    await say(first.session_id, 'can I talk to a human?');
+    c.h.clock.advance(60_000);
+    const second = await startChat(c.deps, { email: 'back@again.test' }, 'x');
+    await say(second.session_id, 'hi again, can I talk to a person?');
+    for (let i = 0; i < 4; i++) await c.worker.runDue();
+    const { rows } = await c.h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE task LIKE 'chat.%' AND status = 'failed'`);
+    expect(rows[0]?.n).toBe(0);
+    const sessions = await c.h.db.query<{ id: string; slack_ts: string | null }>(`SELECT id, slack_ts FROM chat_sessions WHERE id = ANY($1::uuid[])`, [[first.session_id, second.session_id]]);
+    const ts = new Set(sessions.rows.map((r) => r.slack_ts));
+    expect(ts.size).toBe(1);
+    const [only] = [...ts];
+    expect(only).toBeTruthy();
+    const found = await getChatSessionByThread(c.h.db, 'C_DESK', only ?? '');
+    expect(found?.id).toBe(second.session_id);
   });
 
   it('lets only SDRs and the team lead take chats over', async () => {

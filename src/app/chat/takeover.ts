@@ -1,5 +1,5 @@
 import { appendAudit } from '../../adapters/db/store/audit.ts';
-import { appendChatMessage, getChatSession, updateChatSession, type ChatMessage, type ChatSession } from '../../adapters/db/store/chat.ts';
+import { appendChatMessage, chatMessages, getChatSession, updateChatSession, type ChatMessage, type ChatSession } from '../../adapters/db/store/chat.ts';
 import { newId } from '../../adapters/db/store/sequences.ts';
 import { actorUserId } from '../../domain/desk/decision.ts';
 import { findPerson } from '../../domain/desk/team.ts';
@@ -70,7 +70,14 @@ export async function releaseChat(deps: ChatDeps, sessionId: string, actor: stri
  * A person's reply to the visitor. Replying takes the chat over when the bot still has it (a person who
  * writes does not want the bot to answer next); a chat another person holds is refused.
  */
-export async function agentReply(deps: ChatDeps, sessionId: string, actor: string, rawText: unknown, options: { via?: 'console' | 'slack' } = {}): Promise<ChatMessage> {
+export async function agentReply(
+  deps: ChatDeps,
+  sessionId: string,
+  actor: string,
+  rawText: unknown,
+  /** `messageId`: the reply's own id where it came from (a Slack message): a redelivery is not sent twice. */
+  options: { via?: 'console' | 'slack'; messageId?: string } = {},
+): Promise<ChatMessage> {
   await mayTakeOver(deps, actor);
   if (typeof rawText !== 'string' || !rawText.trim()) throw new ValidationError('text must be a non-empty string', { fields: { text: ['must not be empty'] } });
   const text = rawText.trim();
@@ -79,6 +86,10 @@ export async function agentReply(deps: ChatDeps, sessionId: string, actor: strin
     const at = deps.clock.now();
     const s = await getChatSession(tx, sessionId, { forUpdate: true });
     if (!s) throw new NotFoundError('chat session', sessionId);
+    if (options.messageId) {
+      const done = (await chatMessages(tx, s.conversationId, 0, 10_000)).find((m) => m.messageId === options.messageId);
+      if (done) return { message: done, took: false, again: true };
+    }
     let took = false;
     if (s.mode === 'bot') {
       await updateChatSession(tx, sessionId, { mode: 'human', takenBy: actor, takenAt: at }, at);
@@ -88,11 +99,12 @@ export async function agentReply(deps: ChatDeps, sessionId: string, actor: strin
       throw new ChatError('CHAT_TAKEN', `${displayName(deps, s.takenBy ?? '')} has this chat; ask them, or have them release it`);
     }
     // A reply written in the Slack thread is already there: it is not mirrored back.
-    const message = await appendChatMessage(tx, s as ChatSession, { id: newId(), from: 'agent', text, by: actor, kind: options.via === 'slack' ? 'via_slack' : 'reply' }, at);
+    const message = await appendChatMessage(tx, s as ChatSession, { id: newId(), from: 'agent', text, by: actor, kind: options.via === 'slack' ? 'via_slack' : 'reply', messageId: options.messageId ?? null }, at);
     if (options.via !== 'slack') await queueMirror(deps, tx, sessionId, at);
     await appendAudit(tx, { actor, action: 'chat.agent_reply', subjectType: 'chat', subjectId: sessionId, data: { seq: message.seq, via: options.via ?? 'console' } }, at);
-    return { message, took };
+    return { message, took, again: false };
   });
+  if (r.again) return r.message;
   if (r.took) deps.hub.publish(sessionId, { type: 'mode', mode: 'human' });
   deps.hub.publish(sessionId, { type: 'message', message: r.message });
   return r.message;

@@ -38,7 +38,9 @@ CREATE TABLE chat_sessions (
   last_visitor_at   timestamptz
 );
 CREATE INDEX chat_sessions_lead_idx ON chat_sessions (lead_id, updated_at) WHERE lead_id IS NOT NULL;
-CREATE UNIQUE INDEX chat_sessions_thread_idx ON chat_sessions (slack_channel, slack_ts) WHERE slack_ts IS NOT NULL;
+-- Not unique: a returning visitor's later chats share their candidate card's thread; a reply there
+-- goes to the most recently active one.
+CREATE INDEX chat_sessions_thread_idx ON chat_sessions (slack_channel, slack_ts) WHERE slack_ts IS NOT NULL;
 CREATE INDEX chat_sessions_human_idx ON chat_sessions (taken_by) WHERE mode = 'human';
 
 -- The knowledge base: Markdown files the team writes (product, pricing policy, security,

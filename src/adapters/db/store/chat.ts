@@ -99,9 +99,15 @@ export async function getChatSession(q: Queryable, id: string, options: { forUpd
   return rows[0] ? toSession(rows[0]) : null;
 }
 
-/** The session whose Slack thread is this one (a reply in the thread goes to its visitor). */
+/**
+ * The session whose Slack thread is this one (a reply in the thread goes to its visitor). A card's
+ * thread may hold several chats of one returning visitor: the most recently active one is meant.
+ */
 export async function getChatSessionByThread(q: Queryable, channel: string, ts: string): Promise<ChatSession | null> {
-  const { rows } = await q.query<SessionRow>(`SELECT * FROM chat_sessions WHERE slack_channel = $1 AND slack_ts = $2`, [channel, ts]);
+  const { rows } = await q.query<SessionRow>(
+    `SELECT * FROM chat_sessions WHERE slack_channel = $1 AND slack_ts = $2 ORDER BY last_visitor_at DESC NULLS LAST, updated_at DESC, id DESC LIMIT 1`,
+    [channel, ts],
+  );
   return rows[0] ? toSession(rows[0]) : null;
 }
 
@@ -164,6 +170,8 @@ export interface ChatMessage {
   readonly kind?: string;
   readonly slot?: string;
   readonly sources?: readonly Citation[];
+  /** Where the message came from, when it has its own id there (a Slack message, a sequence step). */
+  readonly messageId?: string;
 }
 
 const AUTHOR_OF: Record<ChatFrom, 'lead' | 'bot' | 'sdr'> = { visitor: 'lead', bot: 'bot', agent: 'sdr' };
@@ -188,13 +196,13 @@ export async function appendChatMessage(
     [m.id, session.conversationId, m.from === 'visitor' ? 'inbound' : 'outbound', AUTHOR_OF[m.from], m.text, JSON.stringify(headers), m.messageId ?? null, seq, at],
   );
   await q.query(`UPDATE conversations SET updated_at = $2 WHERE id = $1`, [session.conversationId, at]);
-  return { id: m.id, seq, from: m.from, text: m.text, at, ...(m.by ? { by: m.by } : {}), ...(m.kind ? { kind: m.kind } : {}), ...(m.slot ? { slot: m.slot } : {}), ...(m.sources?.length ? { sources: m.sources } : {}) };
+  return { id: m.id, seq, from: m.from, text: m.text, at, ...(m.messageId ? { messageId: m.messageId } : {}), ...(m.by ? { by: m.by } : {}), ...(m.kind ? { kind: m.kind } : {}), ...(m.slot ? { slot: m.slot } : {}), ...(m.sources?.length ? { sources: m.sources } : {}) };
 }
 
 /** A session's messages numbered after `afterSeq`, in order (at most `limit`). */
 export async function chatMessages(q: Queryable, conversationId: string, afterSeq = 0, limit = 500): Promise<ChatMessage[]> {
-  const { rows } = await q.query<{ id: string; seq: number; author: string; body_text: string; headers: Record<string, unknown>; at: Date }>(
-    `SELECT id, seq, author, body_text, headers, at FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+  const { rows } = await q.query<{ id: string; seq: number; author: string; body_text: string; headers: Record<string, unknown>; message_id: string | null; at: Date }>(
+    `SELECT id, seq, author, body_text, headers, message_id, at FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
     [conversationId, afterSeq, limit],
   );
   return rows.map((r) => {
@@ -209,6 +217,7 @@ export async function chatMessages(q: Queryable, conversationId: string, afterSe
       ...(typeof h.kind === 'string' ? { kind: h.kind } : {}),
       ...(typeof h.slot === 'string' ? { slot: h.slot } : {}),
       ...(Array.isArray(h.sources) ? { sources: h.sources as Citation[] } : {}),
+      ...(r.message_id ? { messageId: r.message_id } : {}),
     };
   });
 }
