@@ -102,3 +102,28 @@ describe('budget read against our budget question', () => {
     expect(chat('2026-04-01', [['请问今天想了解什么？', '']], '我们有5万会员，想做会员营销').bant.budget.status).toBe('unknown');
   });
 });
+
+describe('authority read against our decision question', () => {
+  const WHO = 'Good to know. Who else would be part of the decision?';
+  it('takes "me" and 我定 as the writer deciding', () => {
+    expect(chat('2026-04-01', [[WHO, '']], 'only me, i run the place').bant.authority.status).toBe('met');
+    expect(chat('2026-04-01', [[WHO, '']], 'i do. can you send a quote?').bant.authority.status).toBe('met');
+    expect(chat('2026-04-01', [['最后谁来拍板？', '']], '我自己定').bant.authority.status).toBe('met');
+  });
+
+  it('takes another person named in the answer as someone else deciding', () => {
+    expect(chat('2026-04-01', [[WHO, '']], 'our COO, she has the final word').bant.authority.status).toBe('not_met');
+    expect(chat('2026-04-01', [[WHO, '']], 'prob the owners, i just manage the floor').bant.authority.status).toBe('not_met');
+    expect(chat('2026-04-01', [['最终由谁来拍板？', '']], '我们总经理').bant.authority.status).toBe('not_met');
+  });
+
+  it('reads "my X signs off" and 领导定 as someone else deciding anywhere in the chat', () => {
+    expect(chat('2026-04-01', [[GREETING, '']], 'looking for a rota tool, my ops director signs off on spend').bant.authority.status).toBe('not_met');
+    expect(chat('2026-04-01', [[GREETING, '']], '想了解下排班系统，最后是财务总监和老板一起定').bant.authority.status).toBe('not_met');
+  });
+
+  it('does not read "not me" under a question about something else as authority, nor an unsure answer', () => {
+    expect(chat('2026-04-01', [['Who handles the payroll at your company?', '']], 'our bookkeeper, not me').bant.authority.status).toBe('unknown');
+    expect(chat('2026-04-01', [[WHO, '']], 'not sure yet, still working it out').bant.authority.status).toBe('unknown');
+  });
+});

@@ -39,7 +39,9 @@ const OTHER_DECIDES: readonly RegExp[] = [
   /\b(?:my|our|the)\s+(?:boss|manager|cfo|ceo|coo|cto|cio|vp|director|owner|founder|leadership|management|board|committee|procurement|finance|president|gm|partners?|head of [\w ]{2,30}|exec\w*|c-suite|it department|legal)(?:\s+[\w&,'-]+){0,4}?\s+(?:decides|will decide|would decide|makes the (?:call|decision|final decision)|has (?:the )?final say|signs off|approves|will approve|owns (?:the )?(?:decision|budget|call)|holds the budget|controls the budget|need to approve|needs to approve|has to approve|must approve|would have to approve|makes (?:these|those|all|the) (?:decisions|calls)|is the decision[- ]?maker)\b/,
   /\b(?:the\s+)?(?:final\s+)?(?:decision|call|sign-?off|budget|approval)\s+(?:sits|rests|lies|is|will be)\s+with\s+(?!me\b)/,
   /\b(?:get|run|take|put) (?:this|it|that) (?:past|by|in front of|through|to) (?:our|my|the) (?:cfo|ceo|coo|cto|boss|board|committee|finance|manager|director|owner|leadership|management|partners?|vp)\b/,
-  /\b(?:he|she|they)\s+(?:makes?|owns?|holds?|controls?|signs?)\s+(?:the\s+|all\s+|these\s+|off\s+on\s+)?(?:final\s+)?(?:decisions?|calls?|budget|purchasing|buying|tooling decisions|sign-?off)\b|\bmakes the (?:\w+ )?decisions\b|\bowns (?:the|our|this) [\w -]{2,40}(?:project|budget|decision|program|initiative|process|area)\b[^.]{0,20}\bnot me\b|\bnot me\b/,
+  /\b(?:he|she|they)\s+(?:makes?|owns?|holds?|controls?|signs?)\s+(?:the\s+|all\s+|these\s+|off\s+on\s+)?(?:final\s+)?(?:decisions?|calls?|budget|purchasing|buying|tooling decisions|sign-?off)\b|\bmakes the (?:\w+ )?decisions\b|\bowns (?:the|our|this) [\w -]{2,40}(?:project|budget|decision|program|initiative|process|area)\b[^.]{0,20}\bnot me\b/,
+  // "My controller signs off", "our board approves it", "老板定", "HR总监和CFO一起定".
+  /\b(?:my|our)\s+(?:[\w-]+\s+){0,2}?(?:signs? off|signs (?:it|off|for)|approves (?:it|this|purchases|spend)|decides|has the final say|makes the (?:final )?call)\b|(?:老板|领导|老总|上级|董事会|[\u4e00-\u9fffa-z]{1,8}(?:总监|总|cfo|ceo|coo|cto))(?:们)?(?:一起|共同|来|说了?)?定(?!制|期|位|金|价|好的|了个)/,
   /\b(?:decision[- ]?maker|decider|budget holder|approver) (?:is|would be|will be)\b(?! me\b)/,
   /\b(?:needs?|requires?|subject to|pending) (?:approval|sign-?off|sign off) (?:from|by)\b|\bwould need (?:approval|sign-?off)\b/,
   /我做不了主|我说了不算|我定不了|我决定不了|不是我(?:能|来|说了算)?(?:决定|定|拍板)|我没有(?:决定权|权限|审批权)|(?:需要|要|得|必须)(?:跟|和|向|找|请|给|请示|报给)?(?:我们)?(?:的)?(?:老板|领导|上级|上面|总经理|副总|总监|主管|经理|老总|集团|董事会|财务|采购部|公司|运营副总|[\u4e00-\u9fff]{0,4}总)(?:汇报|审批|批准|同意|拍板|决定|签字|点头|过目|请示|商量|确认)|(?:老板|领导|上级|上面|老总|集团|委员会|小组|董事会|总经理|副总|[\u4e00-\u9fff]{1,6}(?:总|总监|部|领导小组))(?:来)?(?:拍板|决定|定夺|说了算)|最后(?:由|要由|得由|还是由)?.{0,12}(?:来定|来决定|拍板|决定|定)|最终(?:要|得|还是)?(?:由)?.{0,14}(?:来定|来决定|拍板|决定|定)|不归我(?:们)?[a-z0-9\u4e00-\u9fff]{0,6}(?:管|负责)|决策权(?:在|归)|我(?:只是|只)?(?:负责)?(?:收集|了解|初步了解|调研|打听)|我(?:已经|现在)?不(?:再)?负责|不是我负责|我(?:这边)?只能(?:提|建议|推荐)|(?:老板|领导|上级|总经理|老总|董事长|[\u4e00-\u9fff]总)(?:已经|也)?(?:同意|批准|点头|批了|拍板|签字)了?|我只是(?:实习生|助理|员工|普通员工|执行的|跑腿的|打工的)|我(?:这边)?只是(?:负责)?(?:执行|对接|跑腿|传话)|请示(?:一下)?(?:我们)?(?:的)?(?:领导|老板|上级|老总|总经理)|(?:跟|向|和)(?:领导|老板|上级|老总)(?:请示|汇报|商量)|(?:老板|领导|老总|总经理|董事长)[\u4e00-\u9fff]{0,4}说了算/,
@@ -48,14 +50,33 @@ const OTHER_DECIDES: readonly RegExp[] = [
   /(?:老板|领导|上级|老总|上面)(?:说|觉得|认为|不喜欢|不同意|不批|不想|要求|的意思)|由(?!我)(?:我司|公司|我们|集团)?[\u4e00-\u9fff]{1,8}(?:统一)?(?:负责|决定|审批|采购)|(?:已经|已)?(?:从公司)?离职了|我(?:只|只是)?(?:负责)?(?:配合|协助)(?:提需求|调研|了解)/,
 ];
 
+// "Not me" speaks to deciding unless it answers one of our questions about something else ("Who looks after the vehicles?").
+function notMe(s: Sentence): boolean {
+  return /\bnot me\b/.test(s.norm) && (s.answers === undefined || s.answers === 'authority');
+}
+
+// Terse answers to our "who else would be involved in the decision?".
+const ANSWER_UNSURE = /\bnot sure\b|\bno idea\b|\bdunno\b|\btbd\b|不确定|不清楚|不知道|还没定/;
+const ANSWER_SELF =
+  /^(?:(?:just|only|prob(?:ably)?|mostly|ultimately|well)\s+)?(?:me|myself|i do|i decide|i will|i'll|mine|that's me|that'd be me|that would be me|i make the call|i sign)\b|^(?:就|都是)?(?:我|我自己|本人)(?:来|一个人|自己)?(?:定|决定|拍板|说了算|做主|签)?(?:吧|的|啊)?(?:[，,。.!！~]|$)/;
+const ANSWER_OTHER =
+  /^(?:(?:prob(?:ably)?|prolly|likely|mostly|usually|def(?:initely)?|that'd be|that would be|it'd be|it would be)\s+)?(?:(?:my|our|the)\s+(?!own\b|team\s+and\s+me\b)[\w-]+|(?:ceo|cfo|coo|cto|cio|ciso|owner|founder|board|boss|gm|vp|director|partners?|management|finance|procurement|it|hq|head office)\b)|^(?:我们|我司|公司)?(?:的)?(?:老板|领导|老总|总经理|董事长|董事会|上级|上面|集团|总部|[\u4e00-\u9fffa-z]{1,6}(?:总监|总|经理|主任|部))(?!是我)/;
+
+function answerVerdict(s: Sentence): 'met' | 'not_met' | null {
+  if (s.answers !== 'authority' || ANSWER_UNSURE.test(s.norm)) return null;
+  if (ANSWER_SELF.test(s.norm)) return 'met';
+  if (ANSWER_OTHER.test(s.norm)) return 'not_met';
+  return null;
+}
+
 /**
  * Authority: what the writer says about deciding wins; otherwise a decision-making title in the lead
  * record, or in the lead's own signature when the record has none.
  */
 export function extractAuthority(sentences: readonly Sentence[], lead: LeadRecord | undefined, signature: string): AuthorityCriterion {
   const spoken = sentences.filter((s) => s.source !== 'signature');
-  const denied = spoken.find((s) => OTHER_DECIDES.some((p) => p.test(s.norm)));
-  const claimed = spoken.find((s) => SELF_DECIDES.some((p) => p.test(s.norm)));
+  const denied = spoken.find((s) => OTHER_DECIDES.some((p) => p.test(s.norm)) || notMe(s) || answerVerdict(s) === 'not_met');
+  const claimed = spoken.find((s) => SELF_DECIDES.some((p) => p.test(s.norm)) || answerVerdict(s) === 'met');
   const title = lead?.title?.trim();
   const titleDecides = title ? isDecisionTitle(title) : false;
 
