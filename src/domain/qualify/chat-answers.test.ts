@@ -127,3 +127,28 @@ describe('authority read against our decision question', () => {
     expect(chat('2026-04-01', [[WHO, '']], 'not sure yet, still working it out').bant.authority.status).toBe('unknown');
   });
 });
+
+describe('need read against our opening question', () => {
+  it('takes a pain or a want said under "what brings you here" as the need, from any earlier turn', () => {
+    const q = chat('2026-04-01', [[GREETING, 'two salons, bookings live in a paper diary and we double book all the time'], [WHEN, '']], 'june');
+    expect(q.bant.need).toMatchObject({ status: 'met', evidence: 'two salons, bookings live in a paper diary and we double book all the time' });
+    expect(chat('2026-04-01', [[GREETING, 'month end close takes our team like 9 days']], 'q3').bant.need.status).toBe('met');
+    expect(chat('2026-04-01', [['请问今天想了解什么？', '仓库盘点全靠人工，经常对不上']], '下个月').bant.need.status).toBe('met');
+  });
+
+  it('does not take browsing, a question, a bare description or a price request as a need', () => {
+    const ASK = 'Happy to help. Which plan are you on?';
+    expect(chat('2026-04-01', [[GREETING, 'just poking around, saw your ad'], [ASK, '']], 'what do plans cost?').bant.need.status).toBe('unknown');
+    expect(chat('2026-04-01', [[GREETING, 'we are a small charity with about 40 volunteers'], [ASK, '']], 'what do plans cost?').bant.need.status).toBe('unknown');
+    expect(chat('2026-04-01', [[GREETING, 'want pricing for 10 seats'], [ASK, '']], 'what do plans cost?').bant.need.status).toBe('unknown');
+    expect(chat('2026-04-01', [['请问今天想了解什么？', '我帮领导了解一下'], ['请问用的哪个版本？', '']], '多少钱？').bant.need.status).toBe('unknown');
+  });
+
+  it('reads short declines as no need', () => {
+    expect(chat('2026-04-01', [['Do you manage a team of drivers?', '']], 'nah, already have geotab in every van').bant.need.status).toBe('not_met');
+    expect(chat('2026-04-01', [[GREETING, '']], 'looked at it, honestly not for us').bant.need.status).toBe('not_met');
+    expect(chat('2026-04-01', [['Do you send invoices today?', '']], 'we dont do invoicing, it is all card payments').bant.need.status).toBe('not_met');
+    expect(chat('2026-04-01', [['请问您对会员营销有兴趣吗？', '']], '不用了，我们不做会员').bant.need.status).toBe('not_met');
+    expect(chat('2026-04-01', [['您现在在看排班系统吗？', '']], '刚续了别家两年').bant.need.status).toBe('not_met');
+  });
+});

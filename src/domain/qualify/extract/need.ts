@@ -14,6 +14,8 @@ const NO_NEED_STRONG: readonly RegExp[] = [
   /\bbuilt (?:our own|it in-house|something in-house|an? [\w -]{0,30}(?:in-house|internally|ourselves))|\bwe (?:handle|do|manage) (?:it|this|that) (?:in-house|internally)\b/,
   /\bnot (?:a|an) (?:problem|issue|priority|pain(?: point)?|need|requirement) for us\b|\bnot something we need\b|\bno use for\b|\bdon't see (?:a|the|any) need\b|\b(?:not|isn't) relevant (?:to|for) us\b|\bdoesn't apply to us\b|\bwe(?:'re| are) too small (?:for|to need)\b|\bnot (?:a|an) fit for (?:what we|our needs)\b/,
   /(?:不|没|无)(?:太)?(?:需要|需求)|用不上|用不着|没必要|没有必要|暂无需求|没有这(?:个|方面的)?需求|没这个需要|完全够用|够用了|够用|已经(?:有了|在用|上了|买了|选了|签了|采购了|定了|部署了|有一套|有系统|有供应商)|挺好用|很好用|用得挺好|用得很好|管得挺好|挺好的|没有这个需要|没这个需要|满足(?:需求|我们的需求|现在的需求)|自己开发|自研|不存在这个问题|不是痛点|目前挺好|没什么问题|不考虑换|不打算换|签了别家|已经签了|就(?:一|两|几|一两|两三|三四)(?:个|家|台|间|人)|小作坊|用不起(?:这么)?(?:专业|复杂)/,
+  // Short chat declines: "already have X on all our trucks", "not for us", "we don't do quotes", 我们不做私域, 刚签了X三年.
+  /\balready (?:have|use|using|got|run|running)\b(?![^.]*\b(?:but|though|however|except|slow|pain|issue|problem)\b)|\b(?:it's |its |this is |that's |thats )?not for us\b|\bwe (?:don't|do not) (?:do|run|offer|make|sell) (?!it\b|this\b|that\b|much\b|a lot\b)\w+|(?:我们|我司|公司|这边)(?:也)?(?:不做|不搞|没做|没搞)(?!过|不了)|刚(?:刚)?(?:签了|续了|买了|上了)/,
   /用(?:得|着|起来)?(?:很|挺|还|非常|比较)?顺手|(?:这个功能|这些功能|这个)?(?:我们)?用不到(?!那么多|这么多|全部|所有)|(?:刚|已经|刚刚)续签(?:了)?|续(?:了)?(?:三|两|一|几)年/,
   /\bnot needing\b|\b(?:and )?it works (?:fine|well|great|ok|okay)\b|\bnothing to buy\b|\b(?:office|site|business|store|plant|location|practice|clinic) (?:closes|is closing|shuts|is shutting)\b|对我们(?:来说)?没(?:啥|什么)?用|(?:公司|门店|店|工厂|厂|分公司)[^。，,]{0,8}(?:要|就要|准备|马上)?(?:关(?:了|门|掉|闭)|倒闭|停业|注销)|自己(?:研发|开发|做)了/,
 ];
@@ -72,13 +74,34 @@ export function situationAsNeed(sentences: readonly Sentence[]): NeedCriterion |
   return s ? { evidence: s.text, status: 'met' } : null;
 }
 
+// Answers to "What brings you here today?" that are not a situation: browsing, an accident, a forwarded ad, a past call.
+const NO_SITUATION =
+  /\bjust (?:looking|browsing|curious|checking|clicked|poking)\b|\bby accident\b|\bforwarded\b|\bnot sure\b|\bno idea\b|\bfor (?:a|my) (?:friend|class|thesis|project at school)\b|随便看看|随便问问|看看而已|了解一下而已|帮(?:老板|领导|同事|朋友)|(?:你们|贵司)(?:的)?(?:销售|客服|同事)|打过电话|联系过我/;
+// A pain or a want in the visitor's words; a bare description of who they are ("we're a charity") is not a need.
+const PAIN_WORDS =
+  /\b(?:manual(?:ly)?|by hand|mess|messy|chaos|lost|slow|too pricey|broken|breaks|killing|drowning|piling|nightmare|spreadsheets?|sheets|paper|double[- ]?book\w*|all over the place|takes? (?:\w+ ){0,3}(?:\d+|a few|several|like \d+) (?:days|hours|weeks))\b|一团乱|太乱|很乱|对不上|压力太?大|太麻烦|很麻烦|手工|全靠|没法|搞不定|跟不上|来不及/;
+const WANT_WORDS = /\b(?:want|wanna|looking at|looking for|replace)\b|(?<!\bwho'?d |\bwho would |\bwho )\bneeds?\b|想要|需要|想上|想做|想统一|想把|想找/;
+
+/**
+ * A statement under our opening or need question ("What brings you here today?") describes why the visitor
+ * came: "3 cafes, rotas are chaos", 大促客服压力太大了. Questions, browsing and greetings are not a need.
+ */
+function answeredNeed(sentences: readonly Sentence[]): Sentence | undefined {
+  return sentences.find((s) => {
+    if (s.answers !== 'need' || s.isQuestion || NO_SITUATION.test(s.norm)) return false;
+    const cjk = s.text.match(/[\u4e00-\u9fff]/g)?.length ?? 0;
+    const words = s.norm.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length;
+    return (cjk >= 5 || words >= 4) && (PAIN_WORDS.test(s.norm) || (WANT_WORDS.test(s.norm) && !PRICE_TALK.test(s.norm)));
+  });
+}
+
 /** Need from the lead's words: a concrete pain, goal or use case, or a statement that there is none. */
 export function extractNeed(sentences: readonly Sentence[]): NeedCriterion {
   const spoken = sentences.filter((s) => s.source !== 'signature');
   const noNeed = spoken.find((s) => hit(NO_NEED_STRONG, s));
   const pain = spoken.find((s) => hit(PAIN, s) && !PRICE_TALK.test(s.norm));
   const goal = spoken.find((s) => !s.isQuestion && !INFO_ONLY.test(s.norm) && hit(GOAL, s));
-  const met = pain ?? goal;
+  const met = pain ?? goal ?? answeredNeed(spoken);
   // A stated pain outweighs "we already have X" only when it comes after it (the tool is the pain).
   if (noNeed && (!met || noNeed.order <= met.order || (pain === undefined && goal !== undefined))) {
     return { evidence: noNeed.text, status: 'not_met' };
