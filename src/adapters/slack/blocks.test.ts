@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { CandidateCard, ChatAlertView, DeskStats, HandoffView, QueueLine } from '../../domain/desk/views.ts';
+import type { CandidateCard, ChatAlertView, DraftView, DeskStats, HandoffView, QueueLine } from '../../domain/desk/views.ts';
 import { testTeam } from '../../testing/desk.ts';
-import { ACTIONS, candidateCard, capBlocks, chatAlertMessage, chatMirrorMessage, withChatHolder, editBantModal, handoffMessage, homeView, MODALS, reassignModal, rejectModal, snoozeModal, type SlackBlock } from './blocks.ts';
+import { ACTIONS, candidateCard, draftEditModal, DRAFT_BLOCK, capBlocks, chatAlertMessage, chatMirrorMessage, withChatHolder, editBantModal, handoffMessage, homeView, MODALS, reassignModal, rejectModal, snoozeModal, type SlackBlock } from './blocks.ts';
 import { clip, escapeText, LIMITS, mention, quote } from './text.ts';
 
 const AT = new Date('2026-03-02T10:00:00Z');
 
-function card(over: { candidate?: Partial<CandidateCard['candidate']>; latestWords?: string | null; similar?: CandidateCard['similar']; correction?: CandidateCard['qualification']['correction'] } = {}): CandidateCard {
+function card(over: { candidate?: Partial<CandidateCard['candidate']>; latestWords?: string | null; similar?: CandidateCard['similar']; correction?: CandidateCard['qualification']['correction']; draft?: CandidateCard['draft'] } = {}): CandidateCard {
   return {
     candidate: {
       id: 'c-1',
@@ -46,7 +46,7 @@ function card(over: { candidate?: Partial<CandidateCard['candidate']>; latestWor
     threadUrl: 'http://127.0.0.1:3000/console/candidates/c-1',
     similar: over.similar ?? [{ candidateId: 'c-0', leadName: 'Sam', company: 'Old Co', similarity: 0.91, status: 'approved', rejectReason: null, outcome: 'won' }],
     handoff: null,
-    draft: null,
+    draft: over.draft ?? null,
   };
 }
 
@@ -100,6 +100,137 @@ describe('the candidate card', () => {
       if (t) expect(t.length).toBeLessThanOrEqual(LIMITS.text);
     }
     expect(msg.blocks.length).toBeLessThanOrEqual(LIMITS.messageBlocks);
+  });
+});
+
+function draft(over: Partial<DraftView> = {}): DraftView {
+  return {
+    id: 'd-1',
+    question: 'Do you integrate with HubSpot?',
+    answer: 'Yes: Baton syncs contacts and deals with HubSpot both ways.',
+    sources: [{ title: 'Integrations', heading: 'HubSpot', label: 'HubSpot' }],
+    status: 'proposed',
+    decidedBy: null,
+    decidedAt: null,
+    sentText: null,
+    ...over,
+  };
+}
+
+const draftButtons = (blocks: SlackBlock[]) =>
+  blocks.filter((b) => b.block_id === DRAFT_BLOCK).flatMap((b) => (b.elements as { action_id: string; value: string; style?: string; text: { text: string } }[]).map((e) => ({ id: e.action_id, label: e.text.text, style: e.style, value: JSON.parse(e.value) as unknown })));
+
+describe('the draft answer on the candidate card', () => {
+  it('no draft: no draft section and no draft buttons', () => {
+    const msg = candidateCard(card());
+    expect(texts(msg.blocks)).not.toContain('Draft answer');
+    expect(draftButtons(msg.blocks)).toEqual([]);
+  });
+
+  it('proposed: the question, the answer, its sources, and Send (primary), Edit & send, Discard (with a confirmation) carrying the draft id', () => {
+    const msg = candidateCard(card({ draft: draft({ sources: [{ title: 'Integrations', heading: 'HubSpot', label: 'HubSpot' }, { title: 'Security', heading: 'Security', label: 'Security' }] }) }));
+    const all = texts(msg.blocks);
+    expect(all).toContain('*Draft answer to:*\\n> Do you integrate with HubSpot?');
+    expect(all).toContain('Baton syncs contacts and deals with HubSpot both ways.');
+    expect(all).toContain('Sources: Integrations &gt; HubSpot; Security');
+    expect(draftButtons(msg.blocks)).toEqual([
+      { id: ACTIONS.draftSend, label: 'Send', style: 'primary', value: { d: 'd-1' } },
+      { id: ACTIONS.draftEdit, label: 'Edit & send', style: undefined, value: { d: 'd-1' } },
+      { id: ACTIONS.draftDiscard, label: 'Discard', style: undefined, value: { d: 'd-1' } },
+    ]);
+    const discard = msg.blocks.find((b) => b.block_id === DRAFT_BLOCK)?.elements as { action_id: string; confirm?: unknown }[];
+    expect(discard.find((e) => e.action_id === ACTIONS.draftDiscard)?.confirm).toMatchObject({ confirm: { text: 'Discard' } });
+    // The card's own buttons stay, last, in their own block.
+    expect(msg.blocks.at(-1)).toMatchObject({ type: 'actions', block_id: 'desk.card' });
+    expect(new Set(msg.blocks.filter((b) => b.type === 'actions').map((b) => b.block_id)).size).toBe(2);
+  });
+
+  it('no answer in the knowledge base: says so, offers no Send as proposed, only Write & send and Discard', () => {
+    const msg = candidateCard(card({ draft: draft({ answer: null, sources: [] }) }));
+    const all = texts(msg.blocks);
+    expect(all).toContain('No answer in the knowledge base: write one.');
+    expect(all).not.toContain('Sources:');
+    expect(draftButtons(msg.blocks).map((b) => [b.id, b.label, b.style])).toEqual([
+      [ACTIONS.draftEdit, 'Write & send', 'primary'],
+      [ACTIONS.draftDiscard, 'Discard', undefined],
+    ]);
+  });
+
+  it('sent: who sent it and when, the first lines of what was sent, no draft buttons; the card keeps its own', () => {
+    const sentText = 'Line one\nLine two\nLine three\nLine four\nLine five';
+    const msg = candidateCard(card({ draft: draft({ status: 'sent', decidedBy: { id: 'U1', name: 'Ana' }, decidedAt: AT, sentText }) }));
+    const all = texts(msg.blocks);
+    expect(all).toContain('*Sent* by <@U1> at <!date^');
+    expect(all).toContain('> Line one\\n> Line two\\n> Line three\\n> Line four\\n> …');
+    expect(all).not.toContain('Line five');
+    expect(all).not.toContain('Proposed answer');
+    expect(draftButtons(msg.blocks)).toEqual([]);
+    expect(buttons(msg.blocks).map((b) => b.id)).not.toContain(ACTIONS.draftSend);
+    expect(buttons(msg.blocks)).toHaveLength(5);
+  });
+
+  it('discarded: who discarded it, nothing sent, no draft buttons', () => {
+    const msg = candidateCard(card({ draft: draft({ status: 'discarded', decidedBy: { id: 'U2', name: 'Ben' }, decidedAt: AT }) }));
+    const all = texts(msg.blocks);
+    expect(all).toContain('*Discarded* by <@U2> at <!date^');
+    expect(all).toContain('nothing was sent');
+    expect(draftButtons(msg.blocks)).toEqual([]);
+  });
+
+  it('a decided candidate still offers the draft: the question still wants an answer', () => {
+    const msg = candidateCard(card({ candidate: { status: 'approved', decidedBy: { id: 'U2', name: 'Ben' }, decidedAt: AT }, draft: draft() }));
+    expect(draftButtons(msg.blocks).map((b) => b.id)).toEqual([ACTIONS.draftSend, ACTIONS.draftEdit, ACTIONS.draftDiscard]);
+    expect(buttons(msg.blocks).map((b) => b.id)).not.toContain(ACTIONS.approve);
+  });
+
+  it('escapes and clips the question, the answer, the sources and the sent text', () => {
+    const evil = '<!channel> <@U999> <http://evil.test|click> & ';
+    const long = evil + 'x'.repeat(10_000);
+    const proposed = candidateCard(card({ draft: draft({ question: long, answer: long, sources: [{ title: evil, heading: long, label: 'x' }] }) }));
+    const sent = candidateCard(card({ draft: draft({ question: long, status: 'sent', decidedBy: { id: 'U1', name: 'Ana' }, decidedAt: AT, sentText: long }) }));
+    for (const msg of [proposed, sent]) {
+      const all = texts(msg.blocks);
+      expect(all).not.toContain('<!channel>');
+      expect(all).not.toContain('<@U999>');
+      expect(all).not.toContain('<http://evil.test');
+      expect(all).toContain('&lt;!channel&gt;');
+      for (const b of msg.blocks) {
+        const t = (b.text as { text?: string } | undefined)?.text;
+        if (t) expect(t.length).toBeLessThanOrEqual(LIMITS.text);
+        for (const e of (b.elements as { text?: string }[] | undefined) ?? []) if (typeof e.text === 'string') expect(e.text.length).toBeLessThanOrEqual(LIMITS.text);
+      }
+    }
+  });
+
+  it('the fullest card with a draft stays within the block cap with every button', () => {
+    const contacts = Array.from({ length: 20 }, (_, i) => ({ name: `P${i}`, title: null, email: `p${i}@x.test`, stage: 'contacted' as const }));
+    const full = card({ candidate: { refreshes: 4, escalations: 2 }, correction: { need: { status: 'met', evidence: 'x' }, comment: 'fixed' }, draft: draft() });
+    const msg = candidateCard({ ...full, account: { name: 'A', domain: 'a.test', industry: 'X', employees: 5, contacts }, handoff: { id: 'h', ae: { id: 'UA1', name: 'Al' }, status: 'pending' }, similar: Array.from({ length: 5 }, (_, i) => ({ candidateId: `c${i}`, leadName: 'S', company: 'C', similarity: 0.5, status: 'approved' as const, rejectReason: null, outcome: null })) });
+    expect(msg.blocks.length).toBeLessThanOrEqual(LIMITS.messageBlocks);
+    expect(texts(msg.blocks)).not.toContain('More in the review console');
+    expect(buttons(msg.blocks).map((b) => b.id)).toEqual([ACTIONS.draftSend, ACTIONS.draftEdit, ACTIONS.draftDiscard, ACTIONS.approve, ACTIONS.reject, ACTIONS.editBant, ACTIONS.snooze, ACTIONS.reassign]);
+  });
+});
+
+describe('the Edit & send modal', () => {
+  it('shows the question and a multiline input prefilled with the answer, carrying the draft and the card', () => {
+    const view = draftEditModal({ d: 'd-1', channel: 'C1', ts: '1.2' }, { question: 'Do you <@U9> integrate?', answer: 'Yes, with HubSpot.' });
+    expect(view).toMatchObject({ type: 'modal', callback_id: MODALS.draftEdit, submit: { text: 'Send' } });
+    expect(JSON.parse(String(view.private_metadata))).toEqual({ d: 'd-1', channel: 'C1', ts: '1.2' });
+    const input = (view.blocks as SlackBlock[]).find((b) => b.type === 'input');
+    expect(input).toMatchObject({ block_id: 'text', element: { type: 'plain_text_input', action_id: 'value', multiline: true, initial_value: 'Yes, with HubSpot.' } });
+    expect(JSON.stringify(view.blocks)).toContain('Do you &lt;@U9&gt; integrate?');
+  });
+
+  it('no answer: an empty input with a placeholder; a long answer is clipped to what Slack takes, and the hint says so', () => {
+    const none = draftEditModal({ d: 'd-1' }, { question: 'Q?', answer: null });
+    const empty = (none.blocks as SlackBlock[]).find((b) => b.type === 'input') as unknown as { element: Record<string, unknown> };
+    expect(empty.element.initial_value).toBeUndefined();
+    expect(JSON.stringify(empty.element.placeholder)).toContain('No answer in the knowledge base');
+    const long = draftEditModal({ d: 'd-1' }, { question: 'Q?', answer: 'a'.repeat(5000) });
+    const input = (long.blocks as SlackBlock[]).find((b) => b.type === 'input') as unknown as { element: { initial_value: string }; hint: { text: string } };
+    expect(input.element.initial_value.length).toBeLessThanOrEqual(3000);
+    expect(input.hint.text).toContain('review console');
   });
 });
 

@@ -1,6 +1,6 @@
 import { REJECT_REASON_LABELS, REJECT_REASONS, type CandidateStatus, type RejectReason } from '../../domain/desk/decision.ts';
 import type { Person } from '../../domain/desk/team.ts';
-import type { CandidateCard, ChatAlertReason, ChatAlertView, ChatMirrorEntry, DeskStats, HandoffStatus, HandoffView, PersonRef, QueueLine, SimilarCandidate } from '../../domain/desk/views.ts';
+import type { CandidateCard, ChatAlertReason, ChatAlertView, ChatMirrorEntry, DeskStats, DraftView, HandoffStatus, HandoffView, PersonRef, QueueLine, SimilarCandidate } from '../../domain/desk/views.ts';
 import type { Bant, CriterionStatus } from '../../domain/qualify/types.ts';
 import { FUNNEL_STEP_LABELS, FUNNEL_STEPS, type FunnelReport, type FunnelRow } from '../../domain/report/funnel.ts';
 import { clip, escapeText, LIMITS, mention, percent, quote, slackDate, userText } from './text.ts';
@@ -43,6 +43,10 @@ export const ACTIONS = {
   /** A chat's alert: take the conversation over from the bot, or give it back (value: the chat session id). */
   chatTakeOver: 'chat_takeover',
   chatRelease: 'chat_release',
+  /** A draft answer on a card: send as proposed, open the edit modal, or drop it (value: the draft id). */
+  draftSend: 'desk.draft_send',
+  draftEdit: 'desk.draft_edit',
+  draftDiscard: 'desk.draft_discard',
 } as const;
 
 /** Modal callback ids. */
@@ -52,6 +56,7 @@ export const MODALS = {
   snooze: 'desk.snooze_modal',
   reassign: 'desk.reassign_modal',
   handoffReject: 'handoff.reject_modal',
+  draftEdit: 'desk.draft_modal',
 } as const;
 
 /** What a card button carries: the candidate and the version the card showed. */
@@ -143,6 +148,60 @@ function similarLine(s: SimilarCandidate): string {
   return `• ${userText(who, 200)}: ${Math.round(s.similarity * 100)}% similar, ${decided[s.status]}${sales}`;
 }
 
+/** What a draft button carries: the draft's id. */
+export interface DraftRef {
+  readonly d: string;
+}
+
+/** Block id of a draft's buttons (the card's own buttons are `desk.card`; Slack wants them distinct). */
+export const DRAFT_BLOCK = 'desk.draft';
+
+/** The first lines of a sent answer that a decided draft shows. */
+const SENT_PREVIEW_LINES = 4;
+
+const sourceLabel = (s: DraftView['sources'][number]): string => (s.heading && s.heading !== s.title ? `${s.title} > ${s.heading}` : s.title);
+
+function draftSources(d: DraftView): SlackBlock | null {
+  if (d.sources.length === 0) return null;
+  const labels = d.sources.slice(0, 8).map(sourceLabel);
+  const more = d.sources.length > labels.length ? `; and ${d.sources.length - labels.length} more` : '';
+  return context(`:books: ${d.sources.length === 1 ? 'Source' : 'Sources'}: ${userText(labels.join('; '), 2500)}${more}`);
+}
+
+/**
+ * A draft answer to the lead's emailed question(s), on their card: the question, the answer the
+ * knowledge base found (or none: the SDR writes one), its sources, and Send / Edit & send / Discard.
+ * A decided draft says who sent it (with the first lines sent) or discarded it, without buttons.
+ * The buttons do not depend on the candidate's status: an approved lead's question still wants an answer.
+ */
+export function draftBlocks(d: DraftView): SlackBlock[] {
+  const asked = `*Draft answer to:*\n${quote(d.question, 700)}`;
+  const sources = draftSources(d);
+  if (d.status !== 'proposed') {
+    const at = d.decidedAt ? ` at ${slackDate(d.decidedAt)}` : '';
+    const who = mention(d.decidedBy?.id);
+    if (d.status === 'discarded') return [section(`${asked}\n:wastebasket: *Discarded* by ${who}${at}: nothing was sent.`), ...(sources ? [sources] : [])];
+    const lines = (d.sentText ?? '').trim().split('\n');
+    const preview = lines.slice(0, SENT_PREVIEW_LINES).join('\n') + (lines.length > SENT_PREVIEW_LINES ? '\n…' : '');
+    return [section(`${asked}\n:outbox_tray: *Sent* by ${who}${at}${preview ? `\n${quote(preview, 1200)}` : ''}`), ...(sources ? [sources] : [])];
+  }
+  const answer = d.answer ? userText(d.answer, 2000) : '_No answer in the knowledge base: write one._';
+  const blocks: SlackBlock[] = [section(`${asked}\n*Proposed answer*\n${answer}`)];
+  if (sources) blocks.push(sources);
+  const ref: DraftRef = { d: d.id };
+  const discard = {
+    ...button('Discard', ACTIONS.draftDiscard, ref),
+    confirm: { title: plain('Discard the draft?', 100), text: plain('Nothing is sent to the lead; the draft stays on record as discarded.'), confirm: plain('Discard', 30), deny: plain('Keep it', 30) },
+  };
+  const elements = d.answer
+    ? [button('Send', ACTIONS.draftSend, ref, 'primary'), button('Edit & send', ACTIONS.draftEdit, ref), discard]
+    : // Nothing to send as proposed: writing the answer is the only way to send.
+      [button('Write & send', ACTIONS.draftEdit, ref, 'primary'), discard];
+  blocks.push({ type: 'actions', block_id: DRAFT_BLOCK, elements });
+  blocks.push(context('Sent by email, threaded on their reply, signed with your name.'));
+  return blocks;
+}
+
 /** The candidate's card in the team channel. Decided cards show the outcome and no buttons. */
 export function candidateCard(card: CandidateCard): SlackMessage {
   const { candidate: c, lead, account, qualification: q } = card;
@@ -170,6 +229,7 @@ export function candidateCard(card: CandidateCard): SlackMessage {
   blocks.push(section(`${words}<${escapeText(card.threadUrl)}|Open the whole thread>`));
   if (card.similar.length) blocks.push(section(`*Similar past candidates*\n${card.similar.slice(0, 5).map(similarLine).join('\n')}`));
   if (card.handoff) blocks.push(context(`Handed to ${mention(card.handoff.ae.id)}: ${HANDOFF_LABELS[card.handoff.status]}`));
+  if (card.draft) blocks.push(...draftBlocks(card.draft));
   if (c.refreshes > 0) blocks.push(context(`Updated with ${c.refreshes} newer message${c.refreshes === 1 ? '' : 's'} from the lead`));
   if (undecided) {
     const ref: CardRef = { c: c.id, v: c.version };
@@ -280,6 +340,50 @@ export function editBantModal(meta: ModalMetadata, bant: Bant): SlackView {
   blocks.push(textInput('timeline.within_days', 'Timeline: within days', bant.timeline.within_days !== undefined ? String(bant.timeline.within_days) : undefined, { hint: 'Whole days from the reply' }));
   blocks.push(textInput('comment', 'Why you corrected it', undefined, { multiline: true }));
   return modal(MODALS.editBant, 'Edit BANT', meta, blocks);
+}
+
+/** What the draft modal carries: the draft, and where its card is (for ephemeral answers). */
+export interface DraftModalMetadata {
+  readonly d: string;
+  readonly channel?: string;
+  readonly ts?: string;
+}
+
+/** Slack's cap on a plain_text_input's length (and so on what the edit modal can send). */
+export const DRAFT_INPUT_MAX = 3000;
+
+/**
+ * The Edit & send modal: the lead's question, and a multiline input prefilled with the proposed answer
+ * (empty when the knowledge base had none). Submitting sends the text as written.
+ */
+export function draftEditModal(meta: DraftModalMetadata, d: Pick<DraftView, 'question' | 'answer'>): SlackView {
+  const long = (d.answer?.length ?? 0) > DRAFT_INPUT_MAX;
+  const blocks: SlackBlock[] = [
+    section(`*The lead asked:*\n${quote(d.question, 2500)}`),
+    {
+      type: 'input',
+      block_id: 'text',
+      label: plain(d.answer ? 'Your answer (edit before sending)' : 'Your answer (the knowledge base had none)'),
+      hint: plain(long ? `The proposed answer is longer than Slack's ${DRAFT_INPUT_MAX} characters and was cut: send it whole from the review console, or shorten it here.` : 'Sent by email, threaded on their reply, signed with your name.'),
+      element: {
+        type: 'plain_text_input',
+        action_id: 'value',
+        multiline: true,
+        max_length: DRAFT_INPUT_MAX,
+        ...(d.answer ? { initial_value: clip(d.answer, DRAFT_INPUT_MAX) } : {}),
+        ...(d.answer ? {} : { placeholder: plain('No answer in the knowledge base: write one', 150) }),
+      },
+    },
+  ];
+  return {
+    type: 'modal',
+    callback_id: MODALS.draftEdit,
+    title: plain('Answer the lead', LIMITS.modalTitle),
+    submit: plain('Send', 24),
+    close: plain('Cancel', 24),
+    private_metadata: JSON.stringify(meta),
+    blocks,
+  };
 }
 
 /** Snooze choices: an hour, four hours, or the next desk morning. */

@@ -9,6 +9,7 @@ import { ValidationError } from '../../domain/errors.ts';
 import type { Logger } from '../log.ts';
 import { deskQueries, registerCommands, type DeskQueries } from './commands.ts';
 import { registerChatHandlers } from './chat-handlers.ts';
+import { registerDraftHandlers } from './draft-handlers.ts';
 import { registerHandlers } from './handlers.ts';
 import { SlackNotifier } from './notifier.ts';
 import { FastifyReceiver } from './receiver.ts';
@@ -107,6 +108,7 @@ export function createSlackDesk(settings: SlackSettings, options: SlackDeskOptio
   };
   registerHandlers(app, ctx);
   registerCommands(app, ctx);
+  registerDraftHandlers(app, ctx);
   registerChatHandlers(app, { deps: ctx.deps, logger, now });
 
   let group: { members: ReadonlySet<string>; until: number } | null = null;
