@@ -10,7 +10,7 @@ import { PermanentJobError } from '../../adapters/queue/errors.ts';
 import { addJob } from '../../adapters/queue/jobs.ts';
 import { defineTask, type TaskHandlers } from '../../adapters/queue/task.ts';
 import { detectLang, readCues } from '../../domain/chat/signals.ts';
-import { actorUserId, NotSdrError } from '../../domain/desk/decision.ts';
+import { actorUserId, NotSdrError, userIdOf } from '../../domain/desk/decision.ts';
 import { findPerson } from '../../domain/desk/team.ts';
 import { BatonError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { Citation, KnowledgeBase } from '../../domain/kb/types.ts';
@@ -81,14 +81,16 @@ export async function prepareDraft(deps: DraftDeps, messageRowId: string): Promi
 }
 
 export class DraftDecidedError extends BatonError {
+  readonly draft: ReplyDraft;
   constructor(d: ReplyDraft) {
     super('DRAFT_DECIDED', `the draft was already ${d.status} by ${actorUserId(d.decidedBy ?? '') ?? d.decidedBy ?? 'someone'} at ${d.decidedAt?.toISOString() ?? 'an earlier time'}`, { fault: 'user', details: { status: d.status, decidedBy: d.decidedBy } });
+    this.draft = d;
   }
 }
 
+/** Drafts are sent by a person of the SDR group (an API caller names one; it is not one itself). */
 async function checkSdr(deps: DeskDeps, actor: string): Promise<void> {
-  const userId = actorUserId(actor);
-  if (!userId || !(await deps.isSdr(userId))) throw new NotSdrError(actor);
+  if (!(await deps.isSdr(userIdOf(actor)))) throw new NotSdrError(actor);
 }
 
 /**

@@ -8,7 +8,7 @@ import { getHandoffView, recordOutcome } from '../../../app/desk/handoff.ts';
 import { DraftDecidedError, discardDraft, sendDraft } from '../../../app/desk/drafts.ts';
 import { draftView } from '../../../app/desk/card.ts';
 import { deskStats, queueLines } from '../../../app/desk/stats.ts';
-import { DecisionConflictError, NotSdrError, REJECT_REASON_LABELS, REJECT_REASONS, StaleCandidateError } from '../../../domain/desk/decision.ts';
+import { actorUserId, DecisionConflictError, NotSdrError, REJECT_REASON_LABELS, REJECT_REASONS, StaleCandidateError } from '../../../domain/desk/decision.ts';
 import { deciders } from '../../../domain/desk/team.ts';
 import { HANDOFF_OUTCOMES, type PersonRef } from '../../../domain/desk/views.ts';
 import { BatonError, ValidationError } from '../../../domain/errors.ts';
@@ -128,7 +128,11 @@ function deskError(deps: DeskDeps, e: unknown): { status: number; body: Record<s
     };
   }
   if (e instanceof StaleCandidateError) return { status: 409, body: { code: 'STALE', message: e.message } };
-  if (e instanceof DraftDecidedError) return { status: 409, body: { code: 'DRAFT_DECIDED', message: e.message } };
+  if (e instanceof DraftDecidedError) {
+    const by = personRef(deps.team, actorUserId(e.draft.decidedBy ?? ''));
+    const at = e.draft.decidedAt?.toISOString() ?? null;
+    return { status: 409, body: { code: 'DRAFT_DECIDED', message: `already ${e.draft.status} by ${by?.name ?? 'someone'}${at ? ` at ${at}` : ''}`, status: e.draft.status, decidedBy: by, decidedAt: at } };
+  }
   if (e instanceof NotSdrError) return { status: 403, body: { code: 'NOT_SDR', message: e.message } };
   if (!(e instanceof BatonError)) return undefined;
   switch (e.code) {
