@@ -152,3 +152,40 @@ describe('need read against our opening question', () => {
     expect(chat('2026-04-01', [['您现在在看排班系统吗？', '']], '刚续了别家两年').bant.need.status).toBe('not_met');
   });
 });
+
+describe('intent in a chat conversation', () => {
+  it('keeps an interested stance through bare and unsure answers', () => {
+    const turns: [string, string][] = [[GREETING, 'can we book a demo? our night shift rota is chaos'], [WHEN, 'oct']];
+    expect(chat('2026-06-01', [...turns, [BUDGET, '']], 'hmm not sure yet').intent).toBe('interested');
+    expect(chat('2026-06-01', [...turns, [BUDGET, '']], 'nope').intent).toBe('interested');
+  });
+
+  it('reads a bare yes to a question that offers nothing as the earlier stance, and to an offer as a yes', () => {
+    const asked: [string, string] = [GREETING, 'does it work with square?'];
+    expect(chat('2026-06-01', [asked, ['It does. Are you on Square Plus today?', '']], 'yep').intent).toBe('question');
+    expect(chat('2026-06-01', [asked, ['It does. Want me to book you a quick demo?', '']], 'yep').intent).toBe('interested');
+  });
+
+  it('keeps a question stance when the visitor answers our budget question without committing', () => {
+    const q = chat('2026-06-01', [[GREETING, 'how much for 12 users?'], ['It is $8/user/month. Is there a budget set aside for this?', '']], 'we pay about $200/mo for our crm already, nothing set aside for this');
+    expect(q.intent).toBe('question');
+    expect(q.bant.budget.status).toBe('not_met');
+  });
+
+  it('reads a distant horizon under our timeline question as not now', () => {
+    const q = chat('2026-03-01', [[GREETING, 'we will need a booking tool for the new clinic'], [WHEN, '']], 'for the clinic? realistically sometime next yr');
+    expect(q.intent).toBe('not_now');
+    expect(q.bant.timeline.status).toBe('not_met');
+  });
+
+  it('reads a question that names the visitor\'s own limit as a question, and a blocker as an objection', () => {
+    expect(chat('2026-06-01', [[GREETING, '']], 'honestly depends on the price, what does 3 sites cost?').intent).toBe('question');
+    expect(chat('2026-06-01', [[GREETING, '']], '支持本地部署吗？我们是医院，数据不能出院').intent).toBe('question');
+    expect(chat('2026-06-01', [[GREETING, 'looking at tools for our clinic'], ['Who else would be involved in the decision?', '']], 'our IT lead, and she will veto anything hosted outside the EU. do u have EU servers?').intent).toBe('objection');
+  });
+
+  it('reads "what\'s next" as interest and a business away message as out of office', () => {
+    expect(chat('2026-06-01', [[GREETING, '20 vans, fuel cards are a mess'], ['Who else would be involved in the decision?', '']], 'just me. whats next?').intent).toBe('interested');
+    expect(chat('2026-12-22', [['Hi, following up on your quote. Any questions?', '']], 'Thanks for your message! Ridgeway Bakery is closed for the holidays until Jan 3. We will reply when we are back.').intent).toBe('out_of_office');
+  });
+});

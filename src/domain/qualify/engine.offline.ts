@@ -6,7 +6,9 @@ import { classifyIntent } from './extract/intent.ts';
 import { extractNeed, situationAsNeed } from './extract/need.ts';
 import { findReferral } from './extract/referral.ts';
 import { extractTimeline } from './extract/timeline.ts';
+import type { MoneyContext } from './extract/money.ts';
 import { topicOfQuestion, type QuestionTopic } from './extract/question-topic.ts';
+import { conversationStance, withStance } from './extract/stance.ts';
 import { findOptOut } from './extract/unsubscribe.ts';
 import { stripInjections } from './injection.ts';
 import { assembleQualification } from './assemble.ts';
@@ -16,7 +18,7 @@ import { SHIPPED_INTENT_WEIGHTS } from './model/load.ts';
 import { separateOwnWords } from './own-words.ts';
 import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from './policy.ts';
 import { looksChinese, makeSentences, type Sentence } from './text.ts';
-import { QualifyInput, type Bant, type ThreadMessage, type Qualification, type QualificationEngine } from './types.ts';
+import { QualifyInput, type Bant, type Intent, type ThreadMessage, type Qualification, type QualificationEngine } from './types.ts';
 
 /** Bumped whenever a rule changes, so stored qualifications say which rules produced them. */
 export const OFFLINE_ENGINE_VERSION = '0.3.0';
@@ -28,8 +30,19 @@ const UNKNOWN_BANT: Bant = {
   timeline: { status: 'unknown' },
 };
 
+/** An earlier message of the visitor, with the topic of our question it answered. */
+interface EarlierLeadMessage {
+  readonly text: string;
+  readonly sentences: Sentence[];
+  readonly answers: QuestionTopic | null;
+}
+
 interface Analysis {
   readonly replySentences: Sentence[];
+  /** The topic of our question the reply answers (our newest message, when the thread ends on it). */
+  readonly replyAnswers: QuestionTopic | null;
+  /** The visitor's earlier messages, newest first. */
+  readonly earlier: EarlierLeadMessage[];
   readonly allSentences: Sentence[];
   readonly ownText: string;
   readonly signature: string;
@@ -62,6 +75,7 @@ function analyse(input: QualifyInput): Analysis {
   const signatureSentences = makeSentences(own.signature, 'signature', replySentences.length);
   let order = replySentences.length + signatureSentences.length;
   const threadSentences: Sentence[] = [];
+  const earlier: EarlierLeadMessage[] = [];
   let injected = body.spans.length > 0;
   // Newest lead message first: a later statement outranks an earlier one.
   for (let i = thread.length - 1; i >= 0; i--) {
@@ -73,9 +87,12 @@ function analyse(input: QualifyInput): Analysis {
     const ss = makeSentences(clean.cleaned, 'thread', order, topics[i]);
     order += ss.length;
     threadSentences.push(...ss);
+    earlier.push({ text: clean.cleaned, sentences: ss, answers: topics[i] ?? null });
   }
   return {
     replySentences,
+    replyAnswers,
+    earlier,
     allSentences: [...replySentences, ...signatureSentences, ...threadSentences],
     ownText: own.signature ? `${own.body}\n${own.signature}` : own.body,
     signature: own.signature,
@@ -129,9 +146,13 @@ export function qualifyOffline(
     referral,
     hasPositiveBant: [budget, need, timeline].some((c) => c.status === 'met'),
     hasCommitment: [budget, timeline].some((c) => c.status === 'met' && a.replySentences.some((s) => s.text === c.evidence)),
+    chat: input.channel === 'chat',
   });
-  const decision = intentModel && modelMayDecide(ruleDecision) ? combineIntent(ruleDecision, scoreIntent(intentModel, intentModelText(a.replySentences))) : ruleDecision;
-  const intent = decision.intent;
+  const combined = intentModel && modelMayDecide(ruleDecision) ? combineIntent(ruleDecision, scoreIntent(intentModel, intentModelText(a.replySentences))) : ruleDecision;
+  // A bare answer to our question keeps the stance the visitor took earlier in the conversation.
+  const decision = a.replyAnswers ? withStance(combined, intentModelText(a.replySentences), a.replyAnswers, stanceOf(a.earlier, ref, ctx)) : combined;
+  let intent = decision.intent;
+  let rule = decision.rule;
 
   let bant: Bant;
   if (intent === 'bounce') {
@@ -157,9 +178,14 @@ export function qualifyOffline(
     }
     const needOrSituation = intent === 'interested' && need.status === 'unknown' ? (situationAsNeed(a.allSentences) ?? need) : need;
     bant = { budget, authority, need: needOrSituation, timeline };
+    // "Sometime next yr" under our timeline question: the timing is wrong, the door is not closed.
+    if ((intent === 'not_interested' || intent === 'question') && a.replyAnswers === 'timeline' && timeline.status === 'not_met' && a.replySentences.some((s) => s.text === timeline.evidence)) {
+      intent = 'not_now';
+      rule = `distant_horizon_over_${rule}`;
+    }
   }
 
-  flags.push(`intent_rule:${decision.rule}`);
+  flags.push(`intent_rule:${rule}`);
   if (decision.confidence < 0.5) flags.push('low_confidence');
   // Grounding, the MQL rule and the score are shared with every other engine.
   return assembleQualification(
@@ -173,6 +199,25 @@ export function qualifyOffline(
     },
     { name: 'offline', version: OFFLINE_ENGINE_VERSION, model: null, prompt_version: null },
     policy,
+  );
+}
+
+/** The stance of the visitor's earlier messages, each decided by the phrase rules alone. */
+function stanceOf(earlier: readonly EarlierLeadMessage[], ref: Date, ctx: MoneyContext): Intent | null {
+  return conversationStance(
+    earlier.map((m) => ({
+      text: m.text,
+      answers: m.answers,
+      decision: classifyIntent({
+        raw: m.text,
+        ownText: m.text,
+        sentences: m.sentences,
+        optOut: findOptOut(m.sentences),
+        referral: null,
+        hasPositiveBant: [extractBudget(m.sentences, ctx), extractNeed(m.sentences), extractTimeline(m.sentences, ref)].some((c) => c.status === 'met'),
+        hasCommitment: false,
+      }),
+    })),
   );
 }
 

@@ -5,7 +5,7 @@ const AUTOMATIC: readonly RegExp[] = [
   /^\s*(?:\[?\s*)?(?:automatic reply|auto(?:matic)?[- ]?reply|autoreply|auto[- ]?response|automated (?:reply|response)|out of (?:the )?office(?: reply| notice| message)?|ooo)\b/m,
   /^\s*(?:vacation|holiday|away|absence|leave) (?:response|reply|notice|message)\b/m,
   /\b(?:limited|no|intermittent|restricted|sporadic) (?:access to|checking of) (?:e-?mail|my (?:e-?mail|inbox|mail))\b|\b(?:my )?(?:inbox|mailbox|e-?mail) (?:is|will be) (?:not|un)(?:monitored| monitored)\b|\bwon't be (?:checking|reading|monitoring) (?:e-?mail|emails|messages|my inbox)\b|\bno (?:wifi|wi-fi|internet|e-?mail)\b[^.]{0,40}\bno (?:e-?mail|wifi|wi-fi)\b/,
-  /\b(?:our|the) (?:office|practice|clinic|store|shop|team) (?:is|will be) closed\b[^.]{0,120}\b(?:holiday|reopen|respond|return|back)\b|\bwe will (?:respond|reply|get back to you) (?:to your (?:message|e-?mail) )?when we (?:reopen|return|are back)\b/,
+  /\b(?:our|the) (?:office|practice|clinic|store|shop|team) (?:is|will be) closed\b[^.]{0,120}\b(?:holiday|reopen|respond|return|back)\b|\bwe(?: will|'ll) (?:respond|reply|get back to you) (?:to your (?:message|e-?mail) )?when we(?: are|'re)? (?:reopen|return|back)\b|\b(?:is|are) closed (?:for|over) the (?:holidays?|break|festive season|new year)\b[^.]{0,80}\b(?:reply|respond|back|reopen)\b/,
   /\bthis is an? (?:automatic|automated|auto-generated)\b|\bauto-?generated (?:message|reply|response)\b|\bthis (?:mailbox|inbox|address) is (?:not monitored|no longer monitored|unmonitored)\b/,
   /^\s*[【[]?\s*自动(?:回复|答复)\s*[】\]:：]?|[【[]\s*自动(?:回复|答复)\s*[】\]]|此(?:邮件|信息|消息)(?:为|是)(?:系统)?自动(?:回复|发送|答复)|这是一封自动(?:回复|答复)/m,
 ];

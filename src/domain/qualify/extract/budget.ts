@@ -46,7 +46,7 @@ const NO_BUDGET: readonly RegExp[] = [
   /\bnot in (?:the|our|this year's|this year|our current) budget\b|\bnothing (?:left )?in the budget\b|\bout of budget\b|\bbudget (?:is|was) (?:already )?(?:used|gone|allocated)\b|\bno room in (?:the|our) budget\b/,
   /\b(?:too expensive for us|beyond our means|not something we can afford)\b/,
   // Chat spelling drops the apostrophe: "havent budgeted anything".
-  /\b(?:haven'?t|have not|hasn'?t|didn'?t|did not|not)\s+(?:yet\s+)?budgeted\b|\bnothing budgeted\b/,
+  /\b(?:haven'?t|have not|hasn'?t|didn'?t|did not|not)\s+(?:yet\s+)?budgeted\b|\bnothing (?:yet )?(?:budgeted|set aside|allocated|earmarked)\b/,
   /(?:还)?没(?:有)?(?:申请|报|做|提|列)(?:过)?(?:这块的?|这个的?|相关)?预算|预算(?:还)?没(?:申请|报|做|列)/,
   /没有(?:这笔|这块|这个|相关|专门的|额外的|多余的)?预算|没预算|无预算|暂无预算|预算(?:已经|都)?(?:冻结|用完|花完|砍了|取消|没了|不够|不足|没批|还没批|还没下来|没下来|被砍|清零)|预算冻结|冻结预算|买不起|负担不起|用不起|出不起|(?:支出|开支|采购|预算|花费)[\u4e00-\u9fff]{0,3}冻结|冻结(?:了)?(?:所有)?(?:支出|开支|采购|预算)|没钱|资金紧张|经费不足|不在预算内|预算外|不给预算|不批预算|没批预算|预算批不下来|不会批|没有经费|拿不出/,
 ];

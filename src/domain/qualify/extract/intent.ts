@@ -26,6 +26,8 @@ export interface IntentInput {
   readonly hasPositiveBant: boolean;
   /** Whether the lead stated a budget or a purchase horizon in this reply: they intend to buy. */
   readonly hasCommitment: boolean;
+  /** A website chat, where a question that names the visitor's own constraint is still a question. */
+  readonly chat?: boolean;
 }
 
 // Remove negated interest ("not interested", "don't want to") so the interest families do not fire on it.
@@ -110,6 +112,11 @@ export function classifyIntent(input: IntentInput): IntentDecision {
     const staysOpen = questions.length > 0 || s.some((x) => /\bunless\b|\bif you (?:can|could)\b|\bonly if\b|除非|如果(?:你们)?能/.test(x.norm));
     if (push.length > 0 && staysOpen) return { intent: 'objection', confidence: 0.65, rule: 'decline_with_pushback' };
     return { intent: 'not_interested', confidence: 0.8, rule: 'decline' };
+  }
+  // In a chat, "depends on cost tbh, what's the price?" or "有没有私有化部署？数据不能出内网" asks while naming the
+  // visitor's own limit; only price or challenge wording and criticism of the offer push back there.
+  if (push.length > 0 && input.chat && questions.length > 0 && push.every((p) => !PUSHBACK_ANYWHERE.some((r) => r.test(p.norm)) && !criticisesOffer(p.norm))) {
+    return { intent: 'question', confidence: 0.6, rule: 'chat_constraint_question' };
   }
   if (push.length > 0) return { intent: 'objection', confidence: 0.7, rule: 'pushback' };
   if (interest.strong.length > 0) return { intent: 'interested', confidence: 0.8, rule: 'interest' };

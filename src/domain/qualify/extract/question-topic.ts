@@ -3,9 +3,10 @@ import { fold, splitSentences } from '../text.ts';
 /**
  * What one of our messages asked, so that a terse answer can be read against it: a visitor who
  * writes "q2" under "When would you want this live?" is giving a timeline. `other` is a question
- * about something else ("Are you on Salesforce Enterprise?"), whose bare "yes" says nothing of BANT.
+ * about something else ("Are you on Salesforce Enterprise?"), whose bare "yes" says nothing of BANT;
+ * `offer` proposes a next step (a call, a demo, a quote), so a bare "yes" to it accepts.
  */
-export type QuestionTopic = 'budget' | 'authority' | 'need' | 'timeline' | 'other';
+export type QuestionTopic = 'budget' | 'authority' | 'need' | 'timeline' | 'offer' | 'other';
 
 const TOPICS: readonly { readonly topic: Exclude<QuestionTopic, 'other'>; readonly re: RegExp }[] = [
   {
@@ -26,6 +27,9 @@ const TOPICS: readonly { readonly topic: Exclude<QuestionTopic, 'other'>; readon
   },
 ];
 
+const OFFER =
+  /\b(?:demo|call|meeting|trial|walk-?through|quote|proposal|book|schedule|set (?:you|it|one) up|get (?:you )?started|next steps?|connect you|put you in touch|send (?:you|over|it)|talk to (?:a|our|someone|sales)|speak (?:to|with) (?:a|our|someone))\b|演示|预约|试用|报价|发(?:个|一份)?方案|联系您|安排|对接/;
+
 /**
  * The topic of the question our message ends on: the last sentence with a question mark (a bot that
  * answers and then asks puts its question last), or the last sentence when none has one. Null when our
@@ -37,5 +41,5 @@ export function topicOfQuestion(text: string): QuestionTopic | null {
   if (!asked) return null;
   const f = fold(asked);
   for (const { topic, re } of TOPICS) if (re.test(f)) return topic;
-  return 'other';
+  return OFFER.test(f) ? 'offer' : 'other';
 }
