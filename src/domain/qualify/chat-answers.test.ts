@@ -189,3 +189,22 @@ describe('intent in a chat conversation', () => {
     expect(chat('2026-12-22', [['Hi, following up on your quote. Any questions?', '']], 'Thanks for your message! Ridgeway Bakery is closed for the holidays until Jan 3. We will reply when we are back.').intent).toBe('out_of_office');
   });
 });
+
+describe('more terse answer shapes', () => {
+  it('reads a bare duration opening the answer, but not a past or a quantity', () => {
+    expect(chat('2026-05-04', [[WHEN, '']], '2-3 mos prob').bant.timeline).toMatchObject({ status: 'met', within_days: 92 });
+    expect(chat('2026-05-04', [[WHEN, '']], 'a week or two').bant.timeline).toMatchObject({ status: 'met', within_days: 14 });
+    expect(chat('2026-05-04', [[WHEN, '']], '6 months ago we tried one and hated it').bant.timeline.status).toBe('unknown');
+  });
+
+  it('reads a bare figure under our budget question as money', () => {
+    expect(chat('2026-05-04', [[BUDGET, '']], 'prob 3-4k').bant.budget).toMatchObject({ status: 'met', amount: 4000 });
+    expect(chat('2026-05-04', [[GREETING, '']], 'we run 3k shifts a month').bant.budget.status).toBe('unknown');
+    expect(chat('2026-05-04', [['这个项目有预算吗？', '']], '领导还没批').bant.budget.status).toBe('not_met');
+  });
+
+  it('does not read "it" in "it\'s up to me" as an IT team deciding', () => {
+    expect(chat('2026-05-04', [['Who else would be involved in the decision?', '']], "it's up to me really").bant.authority.status).toBe('met');
+    expect(chat('2026-05-04', [['Who else would be involved in the decision?', '']], 'it team has the final say').bant.authority.status).toBe('not_met');
+  });
+});

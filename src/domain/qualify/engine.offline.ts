@@ -150,7 +150,8 @@ export function qualifyOffline(
   });
   const combined = intentModel && modelMayDecide(ruleDecision) ? combineIntent(ruleDecision, scoreIntent(intentModel, intentModelText(a.replySentences))) : ruleDecision;
   // A bare answer to our question keeps the stance the visitor took earlier in the conversation.
-  const decision = a.replyAnswers ? withStance(combined, intentModelText(a.replySentences), a.replyAnswers, stanceOf(a.earlier, ref, ctx)) : combined;
+  const stance = a.replyAnswers ? stanceOf(a.earlier, ref, ctx) : null;
+  const decision = a.replyAnswers ? withStance(combined, intentModelText(a.replySentences), a.replyAnswers, stance) : combined;
   let intent = decision.intent;
   let rule = decision.rule;
 

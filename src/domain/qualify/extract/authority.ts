@@ -60,7 +60,7 @@ const ANSWER_UNSURE = /\bnot sure\b|\bno idea\b|\bdunno\b|\btbd\b|不确定|不�
 const ANSWER_SELF =
   /^(?:(?:just|only|prob(?:ably)?|mostly|ultimately|well)\s+)?(?:me|myself|i do|i decide|i will|i'll|mine|that's me|that'd be me|that would be me|i make the call|i sign)\b|^(?:就|都是)?(?:我|我自己|本人)(?:来|一个人|自己)?(?:定|决定|拍板|说了算|做主|签)?(?:吧|的|啊)?(?:[，,。.!！~]|$)/;
 const ANSWER_OTHER =
-  /^(?:(?:prob(?:ably)?|prolly|likely|mostly|usually|def(?:initely)?|that'd be|that would be|it'd be|it would be)\s+)?(?:(?:my|our|the)\s+(?!own\b|team\s+and\s+me\b)[\w-]+|(?:ceo|cfo|coo|cto|cio|ciso|owner|founder|board|boss|gm|vp|director|partners?|management|finance|procurement|it|hq|head office)\b)|^(?:我们|我司|公司)?(?:的)?(?:老板|领导|老总|总经理|董事长|董事会|上级|上面|集团|总部|[\u4e00-\u9fffa-z]{1,6}(?:总监|总|经理|主任|部))(?!是我)/;
+  /^(?:(?:prob(?:ably)?|prolly|likely|mostly|usually|def(?:initely)?|that'd be|that would be|it'd be|it would be)\s+)?(?:(?:my|our|the)\s+(?!own\b|team\s+and\s+me\b)[\w-]+|(?:ceo|cfo|coo|cto|cio|ciso|owner|founder|board|boss|gm|vp|director|partners?|management|finance|procurement|it (?:team|dept|department|director|manager)|hq|head office)\b)|^(?:我们|我司|公司)?(?:的)?(?:老板|领导|老总|总经理|董事长|董事会|上级|上面|集团|总部|[\u4e00-\u9fffa-z]{1,6}(?:总监|总|经理|主任|部))(?!是我)/;
 
 function answerVerdict(s: Sentence): 'met' | 'not_met' | null {
   if (s.answers !== 'authority' || ANSWER_UNSURE.test(s.norm)) return null;

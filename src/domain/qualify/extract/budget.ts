@@ -14,7 +14,7 @@ const CURRENT_SPEND_RIGHT = /^[^,.;，。；]{0,50}\balready\b/;
 // Terse answers to our budget question ("Is there a budget set aside?"). "Not sure yet" leaves it unknown.
 const ANSWER_UNSURE = /\bnot sure\b|\bno idea\b|\bdunno\b|\bdon'?t know\b|\btbd\b|\bdepends\b|不确定|不清楚|不知道|还没想好|没想好|还没定|不好说|看情况/;
 const ANSWER_NO =
-  /^(?:(?:lol|haha|hmm|tbh|honestly|sadly|unfortunately|um+|well)[,.!]?\s+)*(?:no|nope|nah|none|zero|not yet|not really|not at the moment|not rn|not this (?:fy|year|yr|quarter|qtr|fiscal year|financial year)|nothing (?:yet|set aside|allocated))\b|^(?:暂时|目前|现在|还|暂)?(?:没有|没|无)(?:呢|的|哦|啊|[，,。.!！]|$)|^还没(?:有)?(?:呢|[，,。.!！]|$)/;
+  /^(?:(?:lol|haha|hmm|tbh|honestly|sadly|unfortunately|um+|well)[,.!]?\s+)*(?:no|nope|nah|none|zero|not yet|not really|not at the moment|not rn|not this (?:fy|year|yr|quarter|qtr|fiscal year|financial year)|nothing (?:yet|set aside|allocated))\b|^(?:暂时|目前|现在|还|暂)?(?:没有|没|无)(?:呢|的|哦|啊|[，,。.!！]|$)|^还没(?:有)?(?:呢|[，,。.!！]|$)|^(?:老板|领导|公司|上面)?还没(?:批|申请|报|下来)/;
 // At the start of the answer even when a question follows ("approved, can we talk thurs?"); anywhere in a statement.
 const ANSWER_YES =
   /^(?:(?:tbh|honestly|yeah|yes|yep|yup|sure|ok)[,.!]?\s+)*(?:yes|yep|yeah|yup|sure|we do|we have|there is|approved|signed off|allocated|set aside|secured|got approval)\b|^(?:有|有的|有了|批了|已批|已经批了|已经?立项|申请(?:下来)?了)/;
@@ -93,7 +93,7 @@ export function extractBudget(sentences: readonly Sentence[], ctx: MoneyContext)
   const usable = sentences.filter((s) => s.source !== 'signature');
   const scored: Scored[] = [];
   for (const s of usable) {
-    for (const m of findMoney(s.text, ctx)) scored.push({ sentence: s, mention: m, score: scoreMention(s, m) });
+    for (const m of findMoney(s.text, ctx, s.answers === 'budget')) scored.push({ sentence: s, mention: m, score: scoreMention(s, m) });
   }
   scored.sort((a, b) => b.score - a.score || a.sentence.order - b.sentence.order);
   const best = scored[0];

@@ -224,6 +224,17 @@ const RULES: readonly Rule[] = [
   { re: /尽快|越快越好|马上|立刻|立即|急需|越早越好|赶紧|asap|as soon as (?:possible|we can)|\bimmediately\b|\bright away\b|\bstraight away\b|\burgently\b/g, resolve: () => ({ date: null, granularity: 'asap', asap: true }) },
   // English.
   {
+    // A bare duration opening the sentence, as chat answers "when?": "3 mos", "2-3 months", "like 6 wks".
+    re: new RegExp(
+      String.raw`^(?:(?:like|about|around|approx|roughly|maybe|prob(?:ably)?|~)\s*)?${N_EN}\s*(?:(?:-|to|or)\s*(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*)?(days?|weeks?|wks?|months?|mos?|mths?)\b(?!\s+(?:ago|of|in|into|old|later|after|since|back|before|or)\b)`,
+      'g',
+    ),
+    resolve: (m, ref) => {
+      const n = count(m[2], EN_COUNT) ?? count(m[1], EN_COUNT);
+      return n === null ? null : { date: addUnit(ref, n, m[3] ?? 'months'), granularity: 'duration' };
+    },
+  },
+  {
     // A month without a day, as chat writes it: "jan", "by end of feb", "march/april next yr". Days are left to chrono.
     re: new RegExp(
       String.raw`(?<!\d(?:st|nd|rd|th)?\s{0,2}(?:of\s+)?)\b(?:(by (?:the )?end of|by|before|in|until|end of|the end of|early|mid|late|beginning of|start of)[\s-]+)?${MONTH_NAME}\b(?:\s*(?:/|-|or|to)\s*${MONTH_NAME}\b)?(?!\s*\d{1,2}(?!\d))(?:\s+(next (?:yr|year)|nxt (?:yr|year)|this year|(20\d{2})))?`,

@@ -226,11 +226,14 @@ function isMoneyAtom(a: Atom, sentenceHasMoneyWord: boolean): boolean {
 const MONEY_WORD =
   /budget|spend|invest|cost|price|pric|pay|capex|opex|fund|allocat|afford|earmark|set aside|quote|fee|license|contract value|deal|ballpark|range|cap\b|limit|预算|费用|投入|花|经费|资金|价格|报价|成本|钱/;
 
-/** All sums of money in a text, with ranges merged and their upper bound as the amount. */
-export function findMoney(text: string, ctx: MoneyContext): MoneyMention[] {
+/**
+ * All sums of money in a text, with ranges merged and their upper bound as the amount. `aboutMoney`
+ * says the text is known to speak of money (an answer to our budget question), so a bare "5k" counts.
+ */
+export function findMoney(text: string, ctx: MoneyContext, aboutMoney = false): MoneyMention[] {
   const f = fold(text);
   const atoms = scanAtoms(f, ctx);
-  const hasMoneyWord = MONEY_WORD.test(f);
+  const hasMoneyWord = aboutMoney || MONEY_WORD.test(f);
   const out: MoneyMention[] = [];
   // "Six figures", "a 5-figure budget": money without an amount.
   for (const m of f.matchAll(/\b(?:low |mid |high |mid-|low-|high-)?(?:five|six|seven|eight|5|6|7|8)[- ]figures?\b/g)) {
