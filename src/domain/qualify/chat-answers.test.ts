@@ -208,3 +208,31 @@ describe('more terse answer shapes', () => {
     expect(chat('2026-05-04', [['Who else would be involved in the decision?', '']], 'it team has the final say').bant.authority.status).toBe('not_met');
   });
 });
+
+describe('our own chat bot wording', () => {
+  it('reads answers against the questions the website chat asks, also when a source line follows the question', () => {
+    const q = qualifyOffline({
+      reply: '我来定',
+      thread: [
+        { from: 'us', text: '您好！我是云表的在线助手。请问今天有什么可以帮您？' },
+        { from: 'lead', text: '门店库存老是对不上' },
+        { from: 'us', text: '这个决定还需要哪些人参与？' },
+      ],
+      date: '2026-05-04',
+      channel: 'chat',
+    });
+    expect(q.bant.authority.status).toBe('met');
+    expect(q.bant.need.status).toBe('met');
+    const en = qualifyOffline({
+      reply: 'sept',
+      thread: [
+        { from: 'us', text: 'Yes, it syncs both ways.' },
+        { from: 'us', text: 'When would you like to have something in place?' },
+        { from: 'us', text: '(Source: Integrations guide)' },
+      ],
+      date: '2026-05-04',
+      channel: 'chat',
+    });
+    expect(en.bant.timeline).toMatchObject({ status: 'met', within_days: 149 });
+  });
+});

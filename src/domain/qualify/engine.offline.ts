@@ -49,12 +49,15 @@ interface Analysis {
   readonly injected: boolean;
 }
 
-/** For each thread message, the topic of our question it answers: the one in our message just before it. */
+/**
+ * For each thread message, the topic of our question it answers: the last question among our messages
+ * just before it (the bot may follow its question with a source line or split a turn into messages).
+ */
 function answeredTopics(thread: readonly ThreadMessage[]): (QuestionTopic | null)[] {
   let asked: QuestionTopic | null = null;
   return thread.map((m) => {
     if (m.from === 'us') {
-      asked = topicOfQuestion(m.text);
+      asked = topicOfQuestion(m.text) ?? asked;
       return null;
     }
     const topic = asked;
@@ -67,10 +70,9 @@ function analyse(input: QualifyInput): Analysis {
   const own = separateOwnWords(input.reply, input.lead?.name);
   const body = stripInjections(own.body);
   const thread = input.thread ?? [];
-  const last = thread[thread.length - 1];
-  // The reply answers our newest message when the thread ends on it (a chat always does).
-  const replyAnswers = last?.from === 'us' ? topicOfQuestion(last.text) : null;
-  const topics = answeredTopics(thread);
+  // The reply answers our newest question when the thread ends on our messages (a chat always does).
+  const topics = answeredTopics([...thread, { from: 'lead', text: '' }]);
+  const replyAnswers = topics.pop() ?? null;
   const replySentences = makeSentences(body.cleaned, 'reply', 0, replyAnswers);
   const signatureSentences = makeSentences(own.signature, 'signature', replySentences.length);
   let order = replySentences.length + signatureSentences.length;

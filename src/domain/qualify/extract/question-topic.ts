@@ -11,7 +11,7 @@ export type QuestionTopic = 'budget' | 'authority' | 'need' | 'timeline' | 'offe
 const TOPICS: readonly { readonly topic: Exclude<QuestionTopic, 'other'>; readonly re: RegExp }[] = [
   {
     topic: 'authority',
-    re: /\b(?:who (?:else )?(?:would|will|is|'s|else is|makes|signs|decides|approves|has)\b[^?]{0,40}\b(?:decision|decide|decides|deciding|sign|signs|sign-?off|approv\w*|final say|call)|decision[- ]?maker|who (?:decides|signs|approves)|involved in (?:the )?(?:decision|purchase|buying))|谁(?:来)?(?:拍板|决定|定|审批|签字|做主|说了算)|由谁|决策人|决策流程|拍板/,
+    re: /\b(?:who (?:else )?(?:would|will|is|'s|else is|makes|signs|decides|approves|has)\b[^?]{0,40}\b(?:decision|decide|decides|deciding|sign|signs|sign-?off|approv\w*|final say|call)|decision[- ]?maker|who (?:decides|signs|approves)|involved in (?:the )?(?:decision|purchase|buying))|谁(?:来)?(?:拍板|决定|定|审批|签字|做主|说了算)|由谁|决策人|决策流程|拍板|决定还需要|哪些人参与|谁(?:会)?参与|参与(?:决策|决定)/,
   },
   {
     topic: 'budget',
@@ -23,7 +23,7 @@ const TOPICS: readonly { readonly topic: Exclude<QuestionTopic, 'other'>; readon
   },
   {
     topic: 'need',
-    re: /\bwhat brings you\b|\bwhat (?:are|were) you (?:hoping|looking|trying|wanting|aiming) to (?:solve|fix|improve|achieve|do|get|change)\b|\bwhat (?:problem|challenge|pain)\b|\bhow can (?:i|we) help\b|\bwhat can (?:i|we) (?:help|do for) you\b|\bwhat (?:are you|do you) (?:using|use) (?:now|today|currently|for)\b|\bwhat(?:'s| is) (?:the|your) (?:use case|goal|main challenge|biggest challenge)\b|想了解什么|想了解哪|有什么(?:可以|能)?(?:帮|需要|问题)|遇到(?:了)?什么(?:问题|困难)|主要(?:想)?解决什么|什么需求|哪方面的需求|痛点/,
+    re: /\bwhat brings you\b|\bwhat (?:are|were) you (?:hoping|looking|trying|wanting|aiming) to (?:solve|fix|improve|achieve|do|get|change)\b|\bwhat (?:problem|challenge|pain)\b|\bhow can (?:i|we) help\b|\bwhat can (?:i|we) (?:help|do for) you\b|\bwhat (?:are you|do you) (?:using|use) (?:now|today|currently|for)\b|\bwhat(?:'s| is) (?:the|your) (?:use case|goal|main challenge|biggest challenge)\b|想了解什么|想了解哪|有什么(?:可以|能)?(?:帮|需要|问题)|遇到(?:了)?什么(?:问题|困难)|主要(?:想)?解决什么|什么需求|哪方面的需求|痛点|希望解决|想解决|改进哪|想做些什么|想做什么|想实现什么/,
   },
 ];
 
