@@ -66,21 +66,20 @@ function parseDraftMeta(raw: string | undefined): DraftModalMetadata {
 }
 
 /**
- * The person's sentence for a refused send or discard. A decided draft is read again for who decided
- * and when; a refused send of a draft without an answer points at writing one.
+ * The person's sentence for a refused send or discard: a decided draft names who decided and when;
+ * a refused send of a draft without an answer (read again) points at writing one.
  */
 export async function explainDraft(deps: Pick<DeskDeps, 'db'>, draftId: string, e: unknown, logger: Logger): Promise<string> {
   if (e instanceof NotSdrError) return 'Only members of the SDR group may send or discard draft answers. Nothing was sent.';
   if (e instanceof NotFoundError) return 'That draft no longer exists (the lead may have been erased). Nothing was sent.';
-  if (e instanceof DraftDecidedError || e instanceof ValidationError) {
+  if (e instanceof DraftDecidedError) {
+    const d = e.draft;
+    const at = d.decidedAt ? ` at ${slackDate(d.decidedAt)}` : '';
+    return `Already ${d.status} by ${mention(d.decidedBy)}${at}.${d.status === 'sent' ? ' It was sent once; nothing more went out.' : ''}`;
+  }
+  if (e instanceof ValidationError && draftId) {
     const d = await getDraft(deps.db, draftId).catch(() => null);
-    if (d && d.status !== 'proposed') {
-      const at = d.decidedAt ? ` at ${slackDate(d.decidedAt)}` : '';
-      return `Already ${d.status} by ${mention(d.decidedBy)}${at}.${d.status === 'sent' ? ' It was sent once; nothing more went out.' : ''}`;
-    }
-    if (d && !d.answer && e instanceof ValidationError && e.message.includes('no answer')) {
-      return 'This draft has no answer (the knowledge base had none): write one with *Write & send*.';
-    }
+    if (d?.status === 'proposed' && !d.answer) return 'This draft has no answer (the knowledge base had none): write one with *Write & send*.';
   }
   return explain(e, logger);
 }
