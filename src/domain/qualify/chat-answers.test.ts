@@ -134,6 +134,8 @@ describe('need read against our opening question', () => {
     expect(q.bant.need).toMatchObject({ status: 'met', evidence: 'two salons, bookings live in a paper diary and we double book all the time' });
     expect(chat('2026-04-01', [[GREETING, 'month end close takes our team like 9 days']], 'q3').bant.need.status).toBe('met');
     expect(chat('2026-04-01', [['请问今天想了解什么？', '仓库盘点全靠人工，经常对不上']], '下个月').bant.need.status).toBe('met');
+    expect(chat('2026-04-01', [[GREETING, 'leads slip through between our two sales reps']], 'q3').bant.need.status).toBe('met');
+    expect(chat('2026-04-01', [['请问今天想了解什么？', '售后工单经常跟丢']], '下个月').bant.need.status).toBe('met');
   });
 
   it('does not take browsing, a question, a bare description or a price request as a need', () => {

@@ -79,7 +79,7 @@ const NO_SITUATION =
   /\bjust (?:looking|browsing|curious|checking|clicked|poking)\b|\bby accident\b|\bforwarded\b|\bnot sure\b|\bno idea\b|\bfor (?:a|my) (?:friend|class|thesis|project at school)\b|随便看看|随便问问|看看而已|了解一下而已|帮(?:老板|领导|同事|朋友)|(?:你们|贵司)(?:的)?(?:销售|客服|同事)|打过电话|联系过我/;
 // A pain or a want in the visitor's words; a bare description of who they are ("we're a charity") is not a need.
 const PAIN_WORDS =
-  /\b(?:manual(?:ly)?|by hand|mess|messy|chaos|lost|slow|too pricey|broken|breaks|killing|drowning|piling|nightmare|spreadsheets?|sheets|paper|double[- ]?book\w*|all over the place|takes? (?:\w+ ){0,3}(?:\d+|a few|several|like \d+) (?:days|hours|weeks))\b|一团乱|太乱|很乱|对不上|压力太?大|太麻烦|很麻烦|手工|全靠|没法|搞不定|跟不上|来不及/;
+  /\b(?:manual(?:ly)?|by hand|mess|messy|chaos|lost|slow|too pricey|broken|breaks|killing|drowning|piling|nightmare|spreadsheets?|sheets|paper|double[- ]?book\w*|all over the place|los(?:e|es|ing|t) track|fall(?:s|ing)? through|slip(?:s|ping)? through|get(?:s|ting)? missed|no-?shows?|forever|takes? (?:\w+ ){0,3}(?:\d+|a few|several|like \d+) (?:days|hours|weeks))\b|一团乱|太乱|很乱|对不上|老是漏|经常漏|遗漏|丢单|跟丢|压力太?大|太麻烦|很麻烦|手工|全靠|没法|搞不定|跟不上|来不及/;
 const WANT_WORDS = /\b(?:want|wanna|looking at|looking for|replace)\b|(?<!\bwho'?d |\bwho would |\bwho )\bneeds?\b|想要|需要|想上|想做|想统一|想把|想找/;
 
 /**
