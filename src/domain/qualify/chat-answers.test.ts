@@ -186,6 +186,12 @@ describe('intent in a chat conversation', () => {
     expect(chat('2026-06-01', [[GREETING, 'looking at tools for our clinic'], ['Who else would be involved in the decision?', '']], 'our IT lead, and she will veto anything hosted outside the EU. do u have EU servers?').intent).toBe('objection');
   });
 
+  it('reads "talk in <month>" under our timeline question as not now, with no horizon', () => {
+    const q = chat('2026-05-04', [[GREETING, 'our scheduling is a mess'], [WHEN, '']], 'chat again in sept');
+    expect(q.intent).toBe('not_now');
+    expect(q.bant.timeline.status).toBe('unknown');
+  });
+
   it('reads "what\'s next" as interest and a business away message as out of office', () => {
     expect(chat('2026-06-01', [[GREETING, '20 vans, fuel cards are a mess'], ['Who else would be involved in the decision?', '']], 'just me. whats next?').intent).toBe('interested');
     expect(chat('2026-12-22', [['Hi, following up on your quote. Any questions?', '']], 'Thanks for your message! Ridgeway Bakery is closed for the holidays until Jan 3. We will reply when we are back.').intent).toBe('out_of_office');
