@@ -136,6 +136,8 @@ describe('need read against our opening question', () => {
     expect(chat('2026-04-01', [['请问今天想了解什么？', '仓库盘点全靠人工，经常对不上']], '下个月').bant.need.status).toBe('met');
     expect(chat('2026-04-01', [[GREETING, 'leads slip through between our two sales reps']], 'q3').bant.need.status).toBe('met');
     expect(chat('2026-04-01', [['请问今天想了解什么？', '售后工单经常跟丢']], '下个月').bant.need.status).toBe('met');
+    expect(chat('2026-04-01', [[WHEN, '']], 'sept, we are sick of our current booking app').bant.need.status).toBe('met');
+    expect(chat('2026-04-01', [['预计什么时候上线？', '']], '下个月，现在的软件老崩').bant.need.status).toBe('met');
   });
 
   it('does not take browsing, a question, a bare description or a price request as a need', () => {
