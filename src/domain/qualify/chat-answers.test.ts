@@ -154,6 +154,8 @@ describe('need read against our opening question', () => {
     expect(chat('2026-04-01', [['Do you send invoices today?', '']], 'we dont do invoicing, it is all card payments').bant.need.status).toBe('not_met');
     expect(chat('2026-04-01', [['请问您对会员营销有兴趣吗？', '']], '不用了，我们不做会员').bant.need.status).toBe('not_met');
     expect(chat('2026-04-01', [['您现在在看排班系统吗？', '']], '刚续了别家两年').bant.need.status).toBe('not_met');
+    // Having just rolled out some other system says nothing about needing ours.
+    expect(chat('2026-04-01', [['您现在在看排班系统吗？', '']], '我们刚上了新的财务系统，大家还在适应').bant.need.status).not.toBe('not_met');
   });
 });
 
