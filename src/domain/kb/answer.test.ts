@@ -210,3 +210,14 @@ describe('answerText', () => {
     expect(answerText(two, 'en')).toBe('Customer data is stored in the EU or the US. (Source: Security > Data residency; Pricing policy > Plans)');
   });
 });
+
+describe('sentences of a passage', () => {
+  it('does not end a sentence at a full stop inside a number, version or domain', () => {
+    expect(sentences('All data is encrypted in transit with TLS 1.2 or newer and at rest with AES-256. Backups are encrypted as well.')).toEqual([
+      'All data is encrypted in transit with TLS 1.2 or newer and at rest with AES-256.',
+      'Backups are encrypted as well.',
+    ]);
+    expect(sentences('Write to help@baton.example for v2.1 notes! Done?')).toEqual(['Write to help@baton.example for v2.1 notes!', 'Done?']);
+    expect(sentences('数据加密。备份也加密！')).toEqual(['数据加密。', '备份也加密！']);
+  });
+});

@@ -77,7 +77,8 @@ export function sentences(body: string): string[] {
   for (const line of body.split(/\n+/)) {
     const item = line.replace(/^\s*(?:[-*+]|\d+[.)])\s+/, '').trim();
     if (!item || /^(```|~~~)/.test(item)) continue;
-    for (const m of item.matchAll(/[^.!?。！？]+(?:[.!?]+(?=\s|$)|[。！？]+|$)/gu)) {
+    // A full stop inside a token ("TLS 1.2", "v2.1", "example.com") does not end a sentence.
+    for (const m of item.matchAll(/(?:[^.!?。！？]|[.!?](?!\s|$|[.!?]))+(?:[.!?]+(?=\s|$)|[。！？]+|$)/gu)) {
       const s = m[0].trim();
       if (s) out.push(s);
     }
