@@ -2,6 +2,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { startService } from '../../src/main.ts';
 import { sampleMemory, type MemoryFigures } from '../lib/memory.ts';
+import { quantiles, type Quantiles } from '../mail/latency.ts';
 import { benchConfig, type MailTarget } from '../mail/setup.ts';
 
 export interface ChatInput extends MailTarget {
@@ -12,13 +13,6 @@ export interface ChatInput extends MailTarget {
   concurrent: number;
   /** Conversations held open at the same time, each with its event stream connected. */
   held: number;
-}
-
-export interface Quantiles {
-  p50: number;
-  p95: number;
-  max: number;
-  mean: number;
 }
 
 export interface ChatResult {
@@ -50,12 +44,6 @@ const SCRIPTS: string[][] = [
   ['我们想找一个系统自动跟进官网线索', '支持中文吗？', '希望下个月上线', '预算大概20万', '我来拍板'],
   ['hello', 'is the data encrypted at rest?', 'we are evaluating tools for lead routing', 'asap, this quarter', 'not sure about budget yet'],
 ];
-
-function quantiles(values: number[]): Quantiles {
-  const s = [...values].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
-  return { p50: at(0.5), p95: at(0.95), max: s.at(-1) ?? NaN, mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length) };
-}
 
 interface Session {
   session_id: string;

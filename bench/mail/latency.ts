@@ -147,7 +147,8 @@ function recipientOf(raw: Buffer): string | null {
   return /[^\s<>",]+@[^\s<>",]+/.exec(to)?.[0]?.toLowerCase() ?? null;
 }
 
-function quantiles(values: readonly number[]): Quantiles {
+/** p50, p95, max and mean of a sample, to 0.1. */
+export function quantiles(values: readonly number[]): Quantiles {
   const sorted = [...values].sort((a, b) => a - b);
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;
   const round1 = (x: number) => Math.round(x * 10) / 10;

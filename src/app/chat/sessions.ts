@@ -11,7 +11,6 @@ import {
 import { insertQualification } from '../../adapters/db/store/conversations.ts';
 import { undecidedCandidateOf } from '../../adapters/db/store/candidates.ts';
 import { getLeadById, upsertLeads } from '../../adapters/db/store/leads.ts';
-import { newId } from '../../adapters/db/store/sequences.ts';
 import { addJob } from '../../adapters/queue/jobs.ts';
 import type { Queryable } from '../../adapters/db/db.ts';
 import { learnedSomething, mergeBant } from '../../domain/chat/accumulate.ts';
@@ -24,7 +23,7 @@ import { assembleQualification } from '../../domain/qualify/assemble.ts';
 import type { Qualification, QualifyInput } from '../../domain/qualify/types.ts';
 import type { Lead } from '../../domain/records.ts';
 import { localDate } from '../../domain/sequence/calendar.ts';
-import { currentEnrolment, getEnrolment } from '../../adapters/db/store/sequences.ts';
+import { currentEnrolment, newId, type Enrolment } from '../../adapters/db/store/sequences.ts';
 import { actOnQualification, holdForReply, qualifyLeadRecord } from '../outreach/reply.ts';
 import type { ChatDeps } from './deps.ts';
 import { CHAT_ALERT_TASK, queueMirror } from './tasks.ts';
@@ -166,6 +165,12 @@ async function answerQuestions(deps: ChatDeps, questions: readonly string[], lan
   return out;
 }
 
+/** The lead and its current enrolment, locked, as the reply pipeline wants them. */
+async function lockLead(tx: Queryable, leadId: string): Promise<{ lead: Lead; enrolment: Enrolment | null }> {
+  const lead = (await getLeadById(tx, leadId, { forUpdate: true })) as Lead;
+  return { lead, enrolment: await currentEnrolment(tx, leadId, { forUpdate: true }) };
+}
+
 /**
  * A known visitor's message goes through the same reply pipeline as an email answer: it holds their
  * sequence while we read it, then acts on what the conversation means (an MQL opens or refreshes the
@@ -173,9 +178,7 @@ async function answerQuestions(deps: ChatDeps, questions: readonly string[], lan
  * part of a conversation, so an unsure "not interested" is not acted on as a decline.
  */
 async function actOnLead(deps: ChatDeps, tx: Queryable, leadId: string, q: Qualification, text: string, cues: VisitorCues, at: Date): Promise<string[]> {
-  const lead = (await getLeadById(tx, leadId, { forUpdate: true })) as Lead;
-  const current = await currentEnrolment(tx, leadId);
-  const enrolment = current ? await getEnrolment(tx, current.id, { forUpdate: true }) : null;
+  const { lead, enrolment } = await lockLead(tx, leadId);
   const unsure = q.intent === 'not_interested' && !isDecline(q.intent, q.confidence, cues);
   const actions: string[] = [];
   await actOnQualification(deps, tx, { lead, enrolment, q: unsure ? { ...q, intent: 'question' } : q, text, sentAt: at, actor: 'system:chat' }, actions);
@@ -220,9 +223,7 @@ export async function postVisitorMessage(deps: ChatDeps, sessionId: string, rawT
     const message = await appendChatMessage(tx, session, { id: newId(), from: 'visitor', text }, at);
     if (leadId) {
       // A known visitor wrote: their sequence holds while we read it, as for an emailed answer.
-      const lead = (await getLeadById(tx, leadId, { forUpdate: true })) as Lead;
-      const current = await currentEnrolment(tx, leadId);
-      await holdForReply(deps, tx, { lead, enrolment: current ? await getEnrolment(tx, current.id, { forUpdate: true }) : null, at, actor: 'system:chat' }, []);
+      await holdForReply(deps, tx, { ...(await lockLead(tx, leadId)), at, actor: 'system:chat' }, []);
     }
     await updateChatSession(tx, session.id, { lastVisitorAt: at, ...(lang !== session.lang ? { lang } : {}) }, at);
     await queueMirror(deps, tx, session.id, at);

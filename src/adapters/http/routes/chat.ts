@@ -7,10 +7,9 @@ import type { ChatDeps } from '../../../app/chat/deps.ts';
 import type { ChatEvent } from '../../../app/chat/hub.ts';
 import { ChatError, checkVisitorToken, getTranscript, postVisitorMessage, publicMessage, startChat, visitorMessagesSince, visitorSessionMode, type PublicMessage } from '../../../app/chat/sessions.ts';
 import { agentReply, agentTyping, releaseChat, takeOverChat } from '../../../app/chat/takeover.ts';
-import { ValidationError } from '../../../domain/errors.ts';
-import { fieldErrors } from '../../../domain/lead-input.ts';
 import type { Caller } from '../auth.ts';
 import { allowOnly, HttpError, sendError } from '../errors.ts';
+import { parseObject } from '../parse.ts';
 
 /**
  * The website chat over HTTP. Public, for the visitor's widget (cross-origin, authenticated by the
@@ -57,16 +56,6 @@ const ListQuery = z
   })
   .strip();
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
-  if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) throw new ValidationError(`the ${what} must be a JSON object`);
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    const fields = fieldErrors(r.error);
-    throw new ValidationError(`the ${what} has invalid fields: ${Object.keys(fields).join(', ')}`, { fields });
-  }
-  return r.data;
-}
-
 function sessionIdOf(request: FastifyRequest<{ Params: { id: string } }>): string {
   const { id } = request.params;
   if (!UUID.test(id)) throw new HttpError(404, 'NOT_FOUND', 'there is no such chat session');
@@ -98,6 +87,16 @@ function chatError(e: unknown): { status: number; code: string; message: string;
   return { status, code: e.code, message: e.message, headers };
 }
 
+/** The chat's own errors get their statuses in this scope; everything else goes on to the server's one handler. */
+function answerChatErrors(app: FastifyInstance): void {
+  app.setErrorHandler(async (e: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const mapped = chatError(e);
+    if (!mapped) throw e;
+    request.errorCode = mapped.code;
+    return sendError(reply, { status: mapped.status, body: { error: { code: mapped.code, message: mapped.message } }, headers: mapped.headers });
+  });
+}
+
 /** Writes one server-sent event. */
 function writeEvent(res: ServerResponse, event: string, data: unknown, id?: number): void {
   res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -122,12 +121,7 @@ async function visitorApi(app: FastifyInstance, deps: ChatDeps, options: ChatRou
     const origin = allowOrigin(options, request.headers.origin);
     if (origin) reply.header('access-control-allow-origin', origin).header('vary', 'origin');
   });
-  app.setErrorHandler(async (e: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const mapped = chatError(e);
-    if (!mapped) throw e;
-    request.errorCode = mapped.code;
-    return sendError(reply, { status: mapped.status, body: { error: { code: mapped.code, message: mapped.message } }, headers: mapped.headers });
-  });
+  answerChatErrors(app);
   // Streams end when the server closes, so that close() does not wait for visitors to leave.
   app.addHook('onClose', async () => {
     for (const res of streams) res.end();
@@ -147,7 +141,7 @@ async function visitorApi(app: FastifyInstance, deps: ChatDeps, options: ChatRou
   app.options('/v1/chat/sessions/:id/events', preflight);
 
   app.post('/v1/chat/sessions', async (request, reply) => {
-    const body = request.body === undefined || request.body === null ? {} : parse(StartBody, request.body, 'chat session');
+    const body = request.body === undefined || request.body === null ? {} : parseObject(StartBody, request.body, 'chat session');
     const started = await startChat(deps, body, request.ip);
     return reply.code(201).send(started);
   });
@@ -155,7 +149,7 @@ async function visitorApi(app: FastifyInstance, deps: ChatDeps, options: ChatRou
   app.post<{ Params: { id: string } }>('/v1/chat/sessions/:id/messages', async (request) => {
     const id = sessionIdOf(request);
     checkVisitorToken(deps, id, bearer(request));
-    const body = parse(TextBody, request.body, 'message');
+    const body = parseObject(TextBody, request.body, 'message');
     return postVisitorMessage(deps, id, body.text);
   });
 
@@ -226,17 +220,12 @@ async function teamApi(app: FastifyInstance, deps: ChatDeps, guard: (request: Fa
   app.addHook('onRequest', async (request) => {
     guard(request);
   });
-  app.setErrorHandler(async (e: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const mapped = chatError(e);
-    if (!mapped) throw e;
-    request.errorCode = mapped.code;
-    return sendError(reply, { status: mapped.status, body: { error: { code: mapped.code, message: mapped.message } }, headers: mapped.headers });
-  });
+  answerChatErrors(app);
 
   app.get<{ Params: { id: string } }>('/v1/chat/sessions/:id', async (request) => getTranscript(deps, sessionIdOf(request)));
 
   app.get('/v1/chats', async (request) => {
-    const q = parse(ListQuery, request.query ?? {}, 'query');
+    const q = parseObject(ListQuery, request.query ?? {}, 'query');
     const since = new Date(deps.clock.now().getTime() - q.hours * 3_600_000);
     const chats = await listChatSessions(deps.db, { since, limit: q.limit, ...(q.mode ? { mode: q.mode } : {}) });
     return { chats: chats.map((c) => ({ ...c, lastVisitorAt: c.lastVisitorAt?.toISOString() ?? null, updatedAt: c.updatedAt.toISOString() })) };
@@ -251,7 +240,7 @@ async function teamApi(app: FastifyInstance, deps: ChatDeps, guard: (request: Fa
   app.post<{ Params: { id: string } }>('/v1/chat/sessions/:id/replies', async (request, reply) => {
     const id = sessionIdOf(request);
     const actor = actorOf(request);
-    const body = parse(TextBody, request.body, 'reply');
+    const body = parseObject(TextBody, request.body, 'reply');
     const message = await agentReply(deps, id, actor, body.text);
     return reply.code(201).send({ message: { ...publicMessage(message), by: message.by } });
   });

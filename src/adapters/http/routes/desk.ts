@@ -11,10 +11,10 @@ import { deskStats, queueLines } from '../../../app/desk/stats.ts';
 import { actorUserId, DecisionConflictError, NotSdrError, REJECT_REASON_LABELS, REJECT_REASONS, StaleCandidateError } from '../../../domain/desk/decision.ts';
 import { deciders } from '../../../domain/desk/team.ts';
 import { HANDOFF_OUTCOMES, type PersonRef } from '../../../domain/desk/views.ts';
-import { BatonError, ValidationError } from '../../../domain/errors.ts';
-import { fieldErrors } from '../../../domain/lead-input.ts';
+import { BatonError } from '../../../domain/errors.ts';
 import type { Caller } from '../auth.ts';
 import { allowOnly, HttpError, sendError } from '../errors.ts';
+import { parseObject } from '../parse.ts';
 import { consoleRoutes } from '../console/serve.ts';
 
 /**
@@ -87,19 +87,6 @@ const DraftSendBody = z
 
 const StatsQuery = z.object({ user: z.string().regex(PERSON_ID, { error: 'must be a person id from the team file' }).optional() }).strip();
 const ListQuery = z.object({ status: z.enum(['open'], { error: 'only "open" is listed: the undecided queue, most urgent first' }).default('open') }).strip();
-
-/** Parses a body or query with zod; a failure is a 400 naming each bad field. */
-function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
-  if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ValidationError(`the ${what} must be a JSON object`);
-  }
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    const fields = fieldErrors(r.error);
-    throw new ValidationError(`the ${what} has invalid fields: ${Object.keys(fields).join(', ')}`, { fields });
-  }
-  return r.data;
-}
 
 function idParam(request: FastifyRequest<{ Params: { id: string } }>, what: 'candidate' | 'handoff' | 'draft'): string {
   const { id } = request.params;
@@ -181,12 +168,12 @@ async function deskApi(app: FastifyInstance, deps: DeskDeps, guard: (request: Fa
   });
 
   app.get('/v1/desk/stats', async (request) => {
-    const { user } = parse(StatsQuery, request.query, 'query');
+    const { user } = parseObject(StatsQuery, request.query, 'query');
     return deskStats(deps, user ? { userId: user } : {});
   });
 
   app.get('/v1/candidates', async (request) => {
-    parse(ListQuery, request.query, 'query');
+    parseObject(ListQuery, request.query, 'query');
     return { candidates: await queueLines(deps) };
   });
 
@@ -200,14 +187,14 @@ async function deskApi(app: FastifyInstance, deps: DeskDeps, guard: (request: Fa
 
   // A grounded draft answer on a card: an SDR sends it (as proposed, or edited) or discards it.
   app.post<{ Params: { id: string } }>('/v1/drafts/:id/send', async (request) => {
-    const body = request.body === undefined || request.body === null ? {} : parse(DraftSendBody, request.body, 'draft');
+    const body = request.body === undefined || request.body === null ? {} : parseObject(DraftSendBody, request.body, 'draft');
     return { draft: draftView(deps, await sendDraft(deps, idParam(request, 'draft'), actorOf(request, guard), body.text)) };
   });
   app.post<{ Params: { id: string } }>('/v1/drafts/:id/discard', async (request) => ({ draft: draftView(deps, await discardDraft(deps, idParam(request, 'draft'), actorOf(request, guard))) }));
 
   app.post<{ Params: { id: string } }>('/v1/candidates/:id/decision', async (request) => {
     const candidateId = idParam(request, 'candidate');
-    const body = parse(DecisionBody, request.body, 'decision');
+    const body = parseObject(DecisionBody, request.body, 'decision');
     await decide(deps, {
       candidateId,
       action: body.action,
@@ -221,14 +208,14 @@ async function deskApi(app: FastifyInstance, deps: DeskDeps, guard: (request: Fa
 
   app.post<{ Params: { id: string } }>('/v1/candidates/:id/bant', async (request) => {
     const candidateId = idParam(request, 'candidate');
-    const body = parse(BantBody, request.body, 'BANT edit');
+    const body = parseObject(BantBody, request.body, 'BANT edit');
     await editBant(deps, { candidateId, by: actorOf(request, guard), correction: body.correction, ...(body.version !== undefined ? { expectedVersion: body.version } : {}) });
     return { card: await loadCard(deps, candidateId) };
   });
 
   app.post<{ Params: { id: string } }>('/v1/candidates/:id/snooze', async (request) => {
     const candidateId = idParam(request, 'candidate');
-    const body = parse(SnoozeBody, request.body, 'snooze');
+    const body = parseObject(SnoozeBody, request.body, 'snooze');
     // Minutes count from the service's clock, not the browser's: the two may disagree.
     const until = body.until !== undefined ? new Date(body.until) : new Date(deps.clock.now().getTime() + (body.minutes ?? 0) * 60_000);
     await snooze(deps, { candidateId, by: actorOf(request, guard), until });
@@ -237,7 +224,7 @@ async function deskApi(app: FastifyInstance, deps: DeskDeps, guard: (request: Fa
 
   app.post<{ Params: { id: string } }>('/v1/candidates/:id/reassign', async (request) => {
     const candidateId = idParam(request, 'candidate');
-    const body = parse(ReassignBody, request.body, 'reassignment');
+    const body = parseObject(ReassignBody, request.body, 'reassignment');
     const owner = body.owner.startsWith('user:') ? body.owner : `user:${body.owner}`;
     await reassign(deps, { candidateId, by: actorOf(request, guard), owner });
     return { card: await loadCard(deps, candidateId) };
@@ -249,7 +236,7 @@ async function deskApi(app: FastifyInstance, deps: DeskDeps, guard: (request: Fa
 
   app.post<{ Params: { id: string } }>('/v1/handoffs/:id/outcome', async (request) => {
     const handoffId = idParam(request, 'handoff');
-    const body = parse(OutcomeBody, request.body, 'outcome');
+    const body = parseObject(OutcomeBody, request.body, 'outcome');
     const handoff = await recordOutcome(deps, {
       handoffId,
       outcome: body.outcome,
