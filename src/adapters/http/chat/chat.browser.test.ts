@@ -11,11 +11,10 @@ import { releaseChat, takeOverChat } from '../../../app/chat/takeover.ts';
 import { phrasesFor, slotQuestion, type Slot } from '../../../domain/chat/phrases.ts';
 import type { ChatLang } from '../../../domain/chat/signals.ts';
 import { createChatFixture, type ChatFixture } from '../routes/desk-fixture.ts';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS } from '../../../testing/browser.ts';
 
 // The website chat end to end in Debian's headless chromium: the demo page and its widget as the
 // visitor, the review console as the SDR, a real service on a test database with the offline engine.
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let fx: ChatFixture;
 let base: string;

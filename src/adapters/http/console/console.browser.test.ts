@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { openTestBrowser, type TestBrowser } from '../../../testing/browser.ts';
 import { candidatesOfLead } from '../../db/store/candidates.ts';
 import { getLeadById } from '../../db/store/leads.ts';
 import { decide } from '../../../app/desk/candidates.ts';
@@ -11,44 +8,29 @@ import { createDeskFixture, type DeskFixture } from '../routes/desk-fixture.ts';
 import { TEST_API_KEY } from '../test-support.ts';
 
 // The review console in Debian's headless chromium, against a real service on a test database.
-const CHROMIUM = '/usr/bin/chromium';
 
 let fx: DeskFixture;
-let context: BrowserContext;
 let page: Page;
 let base: string;
-let profile: string;
+let browser: TestBrowser;
+/** What went wrong inside the page: script errors and CSP refusals ("Refused to ...") land here. */
+let problems: string[] = [];
 const leads: Record<'pat' | 'kim' | 'lee', { leadId: string; candidateId: string }> = {} as never;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "bash .ci/chromium.sh" (as root) to install Debian's chromium for the browser tests`);
   fx = await createDeskFixture();
   leads.pat = await fx.candidate('pat@buyer.test', { firstName: 'Pat', lastName: 'Doe', company: 'Buyer Inc', title: 'VP of Sales' });
   leads.kim = await fx.candidate('kim@other.test', { firstName: 'Kim', lastName: 'Lo', company: 'Other Co' });
   leads.lee = await fx.candidate('lee@third.test', { firstName: 'Lee', lastName: 'Ray', company: 'Third Ltd' });
   base = await fx.app.listen({ host: '127.0.0.1', port: 0 });
-  profile = await mkdtemp(join(tmpdir(), 'baton-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    // Failed API calls log a line of their own (the 409 of a lost race is expected); CSP refusals must not happen.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console error: ${m.text()}`);
-  });
+  browser = await openTestBrowser();
+  ({ page, problems } = browser);
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await fx?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
-
-/** What went wrong inside the page: script errors and CSP refusals ("Refused to ...") land here. */
-const problems: string[] = [];
 
 async function openConsole(path = '/console'): Promise<void> {
   await page.goto(`${base}${path}`);

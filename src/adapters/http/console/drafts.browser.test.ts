@@ -1,47 +1,29 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { openTestBrowser, type TestBrowser } from '../../../testing/browser.ts';
 import { getDraft } from '../../db/store/drafts.ts';
 import { discardDraft } from '../../../app/desk/drafts.ts';
 import { createDraftFixture, type DraftFixture } from '../routes/desk-fixture.ts';
 
 // Grounded draft answers on the console's candidate card, in Debian's headless chromium, against a real
 // service on a test database (the shipped knowledge, the scripted engine, the worker run by hand).
-const CHROMIUM = '/usr/bin/chromium';
 
 let fx: DraftFixture;
-let context: BrowserContext;
 let page: Page;
 let base: string;
-let profile: string;
+let browser: TestBrowser;
 /** What went wrong inside the page: script errors and CSP refusals ("Refused to ...") land here. */
-const problems: string[] = [];
-
+let problems: string[] = [];
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "bash .ci/chromium.sh" (as root) to install Debian's chromium for the browser tests`);
   fx = await createDraftFixture();
   base = await fx.app.listen({ host: '127.0.0.1', port: 0 });
-  profile = await mkdtemp(join(tmpdir(), 'baton-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    // A refused API call logs a line of its own (the 409 of a lost race is expected); CSP refusals must not happen.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console error: ${m.text()}`);
-  });
+  browser = await openTestBrowser();
+  ({ page, problems } = browser);
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await fx?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 /** Opens a candidate's card as Ana (U1, an SDR). */
